@@ -15,7 +15,7 @@ import socketserver
 from typing import TYPE_CHECKING, TypeVar, overload
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
-from ._sockets import DEFAULT_CLOSE_MAX_DRAIN, DEFAULT_CLOSE_TIMEOUT, graceful_close
+from netcompat._sockets import DEFAULT_CLOSE_MAX_DRAIN, DEFAULT_CLOSE_TIMEOUT, graceful_close
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication

@@ -18,7 +18,7 @@ import socket
 import time
 from typing import TYPE_CHECKING
 
-from ._classify import is_reset, peer_reset_from
+from netcompat._classify import is_reset, peer_reset_from
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -67,14 +67,10 @@ class ShortReadError(EOFError):
         self.received = len(partial)
 
     def __str__(self) -> str:
-        return (
-            f"connection closed after {self.received} of {self.expected} expected bytes"
-        )
+        return f"connection closed after {self.received} of {self.expected} expected bytes"
 
 
-def recv(
-    sock: socket.socket, bufsize: int, flags: int = 0, *, reset_as_eof: bool = False
-) -> bytes:
+def recv(sock: socket.socket, bufsize: int, flags: int = 0, *, reset_as_eof: bool = False) -> bytes:
     """Call ``sock.recv(bufsize, flags)``, turning a peer reset into one exception.
 
     Args:

@@ -10,8 +10,9 @@ import socketserver
 import struct
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable
 
 from netcompat import is_reset
 from netcompat._errnos import ERRNO_FACTS
@@ -72,7 +73,7 @@ def expected_kind(exc: OSError) -> str | None:
 
 def read_to_eof(sock: socket.socket) -> bytes:
     """Read until the peer's FIN; a reset or a timeout raises."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         data = sock.recv(65536)
         if not data:
@@ -137,6 +138,16 @@ def post_head(body_size: int, path: str = "/upload") -> bytes:
     ).encode("ascii")
 
 
+def address_of(server: socketserver.BaseServer) -> tuple[str, int]:
+    """The (host, port) a TCP server is bound to."""
+    address = server.server_address
+    assert isinstance(address, tuple)
+    host, port = address[:2]
+    assert isinstance(host, str)
+    assert isinstance(port, int)
+    return host, port
+
+
 @contextlib.contextmanager
 def serving(server: socketserver.BaseServer) -> Iterator[tuple[str, int]]:
     """Run ``server.serve_forever`` in a thread; shut it down and close it on exit."""
@@ -145,10 +156,7 @@ def serving(server: socketserver.BaseServer) -> Iterator[tuple[str, int]]:
     )
     thread.start()
     try:
-        host, port = server.server_address[:2]
-        assert isinstance(host, str)
-        assert isinstance(port, int)
-        yield host, port
+        yield address_of(server)
     finally:
         server.shutdown()
         server.server_close()

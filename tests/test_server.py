@@ -13,7 +13,8 @@ import http.server
 import inspect
 import socketserver
 import wsgiref.simple_server
-from typing import TYPE_CHECKING, Callable, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Callable
 
 import pytest
 from _net import LOCALHOST, Exchange, post_head, serving, upload
@@ -41,14 +42,14 @@ def reject_app(environ: WSGIEnvironment, start_response: StartResponse) -> Itera
 
 
 class QuietWSGIHandler(wsgiref.simple_server.WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 class RejectHTTPHandler(http.server.BaseHTTPRequestHandler):
     """http.server handler that answers a POST with 413 without reading the body."""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         self.send_response(413)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(REJECT_BODY)))
@@ -57,7 +58,7 @@ class RejectHTTPHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(REJECT_BODY)
         self.close_connection = True
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
