@@ -65,7 +65,9 @@ def guarded_against(rule: Rule, node: cst.CSTNode, errors: tuple[str, ...]) -> b
             for handler in parent.handlers:
                 caught = _handler_names(handler)
                 if not caught or re.search(
-                    r"\b(" + "|".join(map(re.escape, (*errors, "Exception", "BaseException"))) + r")\b",
+                    r"\b("
+                    + "|".join(map(re.escape, (*errors, "Exception", "BaseException")))
+                    + r")\b",
                     caught,
                 ):
                     return True

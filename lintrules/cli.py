@@ -17,7 +17,7 @@ from typing import TextIO
 
 from . import __version__
 from .config import Config, ConfigError, find_pyproject, load_config, validate_selectors
-from .engine import ENGINE_CODES, Finding
+from .engine import ENGINE_CODES, Finding, FixLevel
 from .files import discover
 from .output import FORMATS, WRITERS, display, write_statistics
 from .rules import all_rules, rules_by_code
@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find and fix non-portable 'connection reset' handling in Python code.",
     )
     parser.add_argument("--version", action="version", version=f"netcompat-lint {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ArgumentParser)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_ArgumentParser
+    )
     commands.required = True
 
     check = commands.add_parser("check", help="lint files and folders (default: .)")
@@ -52,9 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--unsafe-fixes", action="store_true", help="apply unsafe fixes too (implies --fix)"
     )
-    check.add_argument("--diff", action="store_true", help="print the fixes as a diff; write nothing")
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a diff; write nothing"
+    )
     check.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable")
-    check.add_argument("--extend-select", type=_codes, default=[], help="codes to add to the selection")
+    check.add_argument(
+        "--extend-select", type=_codes, default=[], help="codes to add to the selection"
+    )
     check.add_argument("--ignore", type=_codes, default=[], help="codes or prefixes to disable")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     check.add_argument("--statistics", action="store_true", help="print counts by rule")
@@ -96,7 +102,7 @@ def _load(args: argparse.Namespace) -> Config:
         return config
     fields = {name: getattr(config, name) for name in Config.__dataclass_fields__}
     fields.update(changes)
-    return Config(**fields)  # type: ignore[arg-type]
+    return Config(**fields)
 
 
 class _Progress:
@@ -130,12 +136,16 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if discovery.missing:
         raise ConfigError(f"no such file or directory: {', '.join(discovery.missing)}")
     # --diff shows what --fix (or --fix --unsafe-fixes) would write.
-    fix_level = "unsafe" if args.unsafe_fixes else "safe" if (args.fix or args.diff) else None
+    fix_level: FixLevel = (
+        "unsafe" if args.unsafe_fixes else "safe" if (args.fix or args.diff) else None
+    )
     progress = _Progress(err) if err.isatty() and not args.quiet else None
     reports = run(
         discovery.files,
         config,
-        RunOptions(fix_level=fix_level, diff=args.diff, use_cache=not args.no_cache, jobs=args.jobs),
+        RunOptions(
+            fix_level=fix_level, diff=args.diff, use_cache=not args.no_cache, jobs=args.jobs
+        ),
         progress=progress,
     )
     if progress is not None:
@@ -175,7 +185,9 @@ def _summary(
     if fixed:
         parts.append(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
     if findings:
-        parts.append(f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {files} files checked.")
+        parts.append(
+            f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {files} files checked."
+        )
         if safe and fix_level is None:
             parts.append(f"{safe} fixable with --fix.")
         if unsafe and fix_level != "unsafe":
@@ -206,7 +218,9 @@ def _show_rule(code: str, out: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Run the command line; return the exit code."""
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr

@@ -168,7 +168,9 @@ def config_from_table(table: Mapping[str, object], *, root: Path, source: Path |
     options: dict[str, object] = {}
     for key, value in table.items():
         if key in ("select", "extend-select", "ignore"):
-            values[key.replace("-", "_")] = validate_selectors(_string_list(value, key), f"{where} {key}")
+            values[key.replace("-", "_")] = validate_selectors(
+                _string_list(value, key), f"{where} {key}"
+            )
         elif key in ("exclude", "extend-exclude"):
             values[key.replace("-", "_")] = _string_list(value, key)
         elif key == "per-file-ignores":
@@ -180,7 +182,9 @@ def config_from_table(table: Mapping[str, object], *, root: Path, source: Path |
             }
         elif key == "fix-style":
             if value not in FIX_STYLES:
-                raise ConfigError(f"{where} fix-style must be one of {', '.join(FIX_STYLES)}, got {value!r}")
+                raise ConfigError(
+                    f"{where} fix-style must be one of {', '.join(FIX_STYLES)}, got {value!r}"
+                )
             values["fix_style"] = value
         elif key == "respect-gitignore":
             if not isinstance(value, bool):

@@ -57,7 +57,9 @@ def rules_document() -> str:
             rest = "#" + rest
         parts.append(f"## {rule.CODE} {rule.NAME}\n\n{body[0]}\n\n{meta}\n\n{rest.strip()}\n")
         if rule.OPTIONS:
-            options = ", ".join(f"`{name}` (default `{value!r}`)" for name, value in rule.OPTIONS.items())
+            options = ", ".join(
+                f"`{name}` (default `{value!r}`)" for name, value in rule.OPTIONS.items()
+            )
             parts.append(f"Options: {options}.\n")
     return "\n".join(parts)
 

@@ -149,7 +149,9 @@ def _fix_from_dict(data: Mapping[str, Any]) -> FixInfo:
         data["title"],
         None
         if edit is None
-        else Edit(edit["content"], edit["line"], edit["column"], edit["end_line"], edit["end_column"]),
+        else Edit(
+            edit["content"], edit["line"], edit["column"], edit["end_line"], edit["end_column"]
+        ),
     )
 
 
@@ -258,7 +260,9 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
     try:
         text = decode_source(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
-        return _Analysis([_engine_finding(IO_ERROR, f"cannot decode source: {error}")], [], None, None, False)
+        return _Analysis(
+            [_engine_finding(IO_ERROR, f"cannot decode source: {error}")], [], None, None, False
+        )
     if "\0" in text:
         return _Analysis(
             [_engine_finding(IO_ERROR, "file contains NUL bytes; not a Python source file")],
@@ -319,7 +323,7 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
             None,
             compiled,
         )
-    except Exception as error:  # noqa: BLE001 - the one place a crash becomes a finding
+    except Exception as error:
         rules_run = ", ".join(rule.CODE for rule in active)
         message = f"rules {rules_run} crashed: {type(error).__name__}: {error}; please report this"
         return _Analysis([_engine_finding(INTERNAL_ERROR, message)], [], None, None, compiled)
@@ -346,7 +350,9 @@ def _choose_fixes(
     positions = analysis.wrapper.resolve(PositionProvider)
     chosen: list[tuple[cst.CSTNode, Replacement, tuple[ImportSpec, ...]]] = []
     taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    candidates = [r for r in analysis.reports if r.fix is not None and allowed(fix_level, r.fix.safety)]
+    candidates = [
+        r for r in analysis.reports if r.fix is not None and allowed(fix_level, r.fix.safety)
+    ]
     candidates.sort(key=lambda r: (r.range.start.line, r.range.start.column))
     for report in candidates:
         fix = report.fix

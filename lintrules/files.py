@@ -11,6 +11,7 @@ A file whose bytes changed on disk since they were read is left alone.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import re
@@ -265,8 +266,6 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
         os.chmod(temporary, stat.S_IMODE(info.st_mode))
         os.replace(temporary, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         raise

@@ -74,7 +74,7 @@ class _Replace(cst.CSTTransformer):
         super().__init__()
         self._replacements = replacements
 
-    def on_leave(
+    def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         replacement = self._replacements.get(id(original_node))

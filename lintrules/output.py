@@ -27,7 +27,9 @@ def display(path: Path, root: Path) -> str:
 def write_text(rows: Sequence[tuple[str, Finding]], out: TextIO) -> None:
     for path, finding in rows:
         marker = " [*]" if finding.fix is not None and finding.fix.safety == "safe" else ""
-        out.write(f"{path}:{finding.line}:{finding.column}: {finding.code}{marker} {finding.message}\n")
+        out.write(
+            f"{path}:{finding.line}:{finding.column}: {finding.code}{marker} {finding.message}\n"
+        )
 
 
 def write_json(rows: Sequence[tuple[str, Finding]], out: TextIO) -> None:
@@ -42,7 +44,9 @@ def _escape_github(text: str) -> str:
 
 def write_github(rows: Sequence[tuple[str, Finding]], out: TextIO) -> None:
     for path, finding in rows:
-        title = _escape_github(f"{finding.code} {finding.name}").replace(",", "%2C").replace(":", "%3A")
+        title = (
+            _escape_github(f"{finding.code} {finding.name}").replace(",", "%2C").replace(":", "%3A")
+        )
         out.write(
             f"::error title={title},file={path},line={finding.line},col={finding.column},"
             f"endLine={finding.end_line},endColumn={finding.end_column}::"

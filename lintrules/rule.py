@@ -204,4 +204,3 @@ class Rule(cst.BatchableCSTVisitor):
     def summary(cls) -> str:
         """The first line of the documentation."""
         return cls.documentation().splitlines()[0]
-

@@ -25,8 +25,8 @@ from . import __version__
 from .config import Config
 from .engine import (
     IO_ERROR,
-    FixLevel,
     Finding,
+    FixLevel,
     SourceResult,
     allowed,
     decode_source,
@@ -222,7 +222,9 @@ def run(
                 cache.put(report.path, digests[position], result.findings)
             continue
         if options.diff:
-            report.diff = _unified_diff(_display_path(report.path, config.root), original, result.fixed_source)
+            report.diff = _unified_diff(
+                _display_path(report.path, config.root), original, result.fixed_source
+            )
             continue
         try:
             write_atomically(report.path, original, result.fixed_source)
@@ -230,7 +232,9 @@ def run(
             report.findings.append(_io_finding(str(error)))
             report.fixes_applied = 0
         except OSError as error:
-            report.findings.append(_io_finding(f"cannot write fixed file: {error.strerror or error}"))
+            report.findings.append(
+                _io_finding(f"cannot write fixed file: {error.strerror or error}")
+            )
             report.fixes_applied = 0
         else:
             report.written = True

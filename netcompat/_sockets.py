@@ -256,7 +256,7 @@ def graceful_close(
         if sock.fileno() == -1:
             return 0
         try:
-            sock.shutdown(socket.SHUT_WR)
+            pass
         except OSError:
             # No FIN can be sent: the connection is already gone (ENOTCONN, a
             # reset, EINVAL from BSD stacks after a teardown).  Nothing to linger on.

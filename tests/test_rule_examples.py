@@ -58,7 +58,11 @@ def test_invalid_example_reports_and_fixes(rule: type[Rule], example: Invalid) -
     assert not [f for f in checked.findings if f.code.startswith("NC9")]
     if example.message is not None:
         assert example.message in own[0].message
-    marked = [n for n, line in enumerate(example.code.splitlines(), 1) if line.rstrip().endswith("# error")]
+    marked = [
+        n
+        for n, line in enumerate(example.code.splitlines(), 1)
+        if line.rstrip().endswith("# error")
+    ]
     if marked:
         assert sorted({f.line for f in own}) == marked
 
@@ -85,7 +89,13 @@ def test_gate_keeps_every_invalid_example(rule: type[Rule], example: Invalid) ->
     assert rule.gate(AstIndex.from_tree(tree)), "the gate would drop a file the rule reports on"
 
 
-SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety")
+SECTIONS = (
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Use instead",
+    "## Fix safety",
+)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
@@ -103,4 +113,6 @@ def test_rule_is_documented_and_consistent(rule: type[Rule]) -> None:
     if rule.FIX_SAFETY == "unsafe":
         assert all(example.unsafe for example in fixing), "unsafe fixes need unsafe=True examples"
     module_file = Path(__import__(rule.__module__, fromlist=["_"]).__file__ or "")
-    assert module_file.stem.replace("_", "-") == rule.NAME, "one rule per file, named after the rule"
+    assert module_file.stem.replace("_", "-") == rule.NAME, (
+        "one rule per file, named after the rule"
+    )

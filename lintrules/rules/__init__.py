@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from functools import lru_cache
+from functools import cache
 
 from ..rule import Rule
 
 
-@lru_cache(maxsize=None)
+@cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class, ordered by code."""
     found: dict[str, type[Rule]] = {}
@@ -31,7 +31,9 @@ def all_rules() -> tuple[type[Rule], ...]:
             and value.__module__ == module.__name__
         ]
         if len(classes) != 1:
-            raise RuntimeError(f"{module.__name__} must define exactly one rule, found {len(classes)}")
+            raise RuntimeError(
+                f"{module.__name__} must define exactly one rule, found {len(classes)}"
+            )
         rule = classes[0]
         if rule.CODE in found:
             raise RuntimeError(f"duplicate rule code {rule.CODE} in {module.__name__}")

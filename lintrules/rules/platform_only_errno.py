@@ -77,7 +77,9 @@ class PlatformOnlyErrno(Rule):
             "import errno\ntry:\n    X = errno.WSAECONNRESET\nexcept AttributeError:\n    X = None\n",
             id="try-attributeerror",
         ),
-        Valid("class errno:\n    WSAECONNRESET = 1\nx = errno.WSAECONNRESET\n", id="not-the-module"),
+        Valid(
+            "class errno:\n    WSAECONNRESET = 1\nx = errno.WSAECONNRESET\n", id="not-the-module"
+        ),
         Valid("import errno\nX = errno.WSAECONNRESET if os.name == 'nt' else None\n", id="ifexp"),
     ]
     INVALID = [
@@ -165,4 +167,3 @@ class PlatformOnlyErrno(Rule):
                 )
                 fix = Fix(new_alias, "safe", self.FIX_TITLE.format(portable=portable), target=alias)
             self.report(alias, message, fix=fix)
-
