@@ -8,7 +8,7 @@ benchmark installs in its own virtual environment, never by netcompat.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -21,8 +21,8 @@ else:  # Fixit is only installed in the benchmark's virtual environment.
 class TrivialNameVisit(LintRule):  # type: ignore[misc]
     """Visit every ``Name`` node and do nothing."""
 
-    VALID: list[Any] = []
-    INVALID: list[Any] = []
+    VALID: ClassVar[list[Any]] = []
+    INVALID: ClassVar[list[Any]] = []
 
     def visit_Name(self, node: cst.Name) -> None:
         del node

@@ -1,7 +1,8 @@
 """Cost of netcompat.recv / recv_exactly over the plain socket calls, on loopback TCP.
 
-Three measurements, each the best of ``--repeats`` runs, the variants
-interleaved so that drift hits both alike:
+Three measurements; the variants take turns (block by block, or call by call)
+so that load from other processes hits both alike, and both the best and the
+median are printed:
 
 * ``recv(65536, MSG_PEEK)`` on a prefilled connection: the same 64 KiB copy on
   every call, no writer, so the difference is the wrapper alone;
@@ -12,13 +13,14 @@ interleaved so that drift hits both alike:
 
 The target is under 5 % overhead for 64 KiB reads.
 
-Usage: python bench/recv_overhead.py [--calls N] [--repeats N]
+Usage: python bench/recv_overhead.py [--blocks N] [--block-calls N] [--reads N]
 """
 
 from __future__ import annotations
 
 import argparse
 import socket
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -31,6 +33,7 @@ except ImportError:  # run from a checkout without installing
     import netcompat
 
 SIZE = 65536
+PAYLOAD = b"c" * SIZE
 Reader = Callable[[socket.socket], bytes]
 
 
@@ -51,24 +54,23 @@ def fill(writer: socket.socket, reader: socket.socket, size: int) -> None:
         pass
 
 
-def peek_ns(read: Reader, reader: socket.socket, calls: int) -> float:
+def peek_block_ns(read: Reader, reader: socket.socket, calls: int) -> float:
+    """Mean time of ``calls`` reads in a row (the data stays queued: MSG_PEEK)."""
     start = time.perf_counter_ns()
     for _ in range(calls):
         read(reader)
     return (time.perf_counter_ns() - start) / calls
 
 
-def consume_ns(read: Reader, writer: socket.socket, reader: socket.socket, calls: int) -> float:
-    data = b"c" * SIZE
-    total = 0
-    for _ in range(calls):
-        writer.sendall(data)
-        start = time.perf_counter_ns()
-        got = read(reader)
-        total += time.perf_counter_ns() - start
-        if len(got) < SIZE:  # a short read: take the rest untimed
-            netcompat.recv_exactly(reader, SIZE - len(got))
-    return total / calls
+def consume_one_ns(read: Reader, writer: socket.socket, reader: socket.socket) -> float:
+    """Write SIZE bytes, then time one read of them (a short read is finished untimed)."""
+    writer.sendall(PAYLOAD)
+    start = time.perf_counter_ns()
+    got = read(reader)
+    elapsed = time.perf_counter_ns() - start
+    if len(got) < SIZE:
+        netcompat.recv_exactly(reader, SIZE - len(got))
+    return float(elapsed)
 
 
 def hand_recv_exactly(sock: socket.socket, n: int) -> bytes:
@@ -84,80 +86,84 @@ def hand_recv_exactly(sock: socket.socket, n: int) -> bytes:
     return bytes(buf)
 
 
-def best(variants: dict[str, Callable[[], float]], repeats: int) -> dict[str, float]:
-    results = {name: float("inf") for name in variants}
-    for _ in range(repeats):
+def alternate(variants: dict[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:
+    """Run the variants in turn, ``rounds`` times each, so that load hits all alike."""
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(rounds):
         for name, run in variants.items():
-            results[name] = min(results[name], run())
-    return results
+            samples[name].append(run())
+    return samples
 
 
-def report(title: str, base_name: str, results: dict[str, float]) -> None:
-    base = results[base_name]
+def report(title: str, samples: dict[str, list[float]]) -> None:
+    """Print best and median per call, and each variant's overhead over the first."""
     print(title)
-    for name, value in results.items():
-        extra = "" if name == base_name else f"  overhead {100 * (value / base - 1):+.1f} %"
-        print(f"  {name:<34} {value / 1000:8.3f} us/call{extra}")
+    base_name = next(iter(samples))
+    base_best, base_median = min(samples[base_name]), statistics.median(samples[base_name])
+    for name, values in samples.items():
+        best, median = min(values), statistics.median(values)
+        line = f"  {name:<28} best {best / 1000:7.3f} us  median {median / 1000:7.3f} us"
+        if name != base_name:
+            line += (
+                f"  overhead best {100 * (best / base_best - 1):+5.1f} %"
+                f"  median {100 * (median / base_median - 1):+5.1f} %"
+            )
+        print(line)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=20000, help="calls per timed run")
-    parser.add_argument("--repeats", type=int, default=7, help="runs per variant (best kept)")
+    parser.add_argument("--blocks", type=int, default=60, help="MSG_PEEK blocks per variant")
+    parser.add_argument("--block-calls", type=int, default=500, help="reads per MSG_PEEK block")
+    parser.add_argument("--reads", type=int, default=4000, help="consuming reads per variant")
     args = parser.parse_args(argv)
-    calls, repeats = args.calls, args.repeats
     print(
-        f"Python {sys.version.split()[0]} on {sys.platform}; {SIZE} B reads, "
-        f"best of {repeats} x {calls} calls"
+        f"Python {sys.version.split()[0]} on {sys.platform}, loopback TCP, {SIZE} B reads; "
+        f"peek: {args.blocks} blocks x {args.block_calls} calls, consume: {args.reads} reads"
     )
-
+    peek = socket.MSG_PEEK
     writer, reader = tcp_pair()
     with writer, reader:
         fill(writer, reader, SIZE)
-        peek = socket.MSG_PEEK
         report(
-            "recv(65536, MSG_PEEK), prefilled:",
-            "sock.recv",
-            best(
+            "recv(65536, MSG_PEEK) on prefilled data (time per call, per block):",
+            alternate(
                 {
-                    "sock.recv": lambda: peek_ns(lambda s: s.recv(SIZE, peek), reader, calls),
-                    "netcompat.recv": lambda: peek_ns(
-                        lambda s: netcompat.recv(s, SIZE, peek), reader, calls
+                    "sock.recv": lambda: peek_block_ns(
+                        lambda s: s.recv(SIZE, peek), reader, args.block_calls
+                    ),
+                    "netcompat.recv": lambda: peek_block_ns(
+                        lambda s: netcompat.recv(s, SIZE, peek), reader, args.block_calls
                     ),
                 },
-                repeats,
+                args.blocks,
             ),
         )
-        reader.recv(SIZE)  # drop the prefill
-        consume_calls = max(1, calls // 4)
+        netcompat.recv_exactly(reader, SIZE)  # drop the prefill
         report(
-            "recv(65536), consuming:",
-            "sock.recv",
-            best(
+            "recv(65536) consuming freshly written data (per call):",
+            alternate(
                 {
-                    "sock.recv": lambda: consume_ns(
-                        lambda s: s.recv(SIZE), writer, reader, consume_calls
-                    ),
-                    "netcompat.recv": lambda: consume_ns(
-                        lambda s: netcompat.recv(s, SIZE), writer, reader, consume_calls
+                    "sock.recv": lambda: consume_one_ns(lambda s: s.recv(SIZE), writer, reader),
+                    "netcompat.recv": lambda: consume_one_ns(
+                        lambda s: netcompat.recv(s, SIZE), writer, reader
                     ),
                 },
-                repeats,
+                args.reads,
             ),
         )
         report(
-            "read exactly 65536 bytes, consuming:",
-            "hand-written recv_into loop",
-            best(
+            "read exactly 65536 bytes, consuming (per call):",
+            alternate(
                 {
-                    "hand-written recv_into loop": lambda: consume_ns(
-                        lambda s: hand_recv_exactly(s, SIZE), writer, reader, consume_calls
+                    "hand-written recv_into loop": lambda: consume_one_ns(
+                        lambda s: hand_recv_exactly(s, SIZE), writer, reader
                     ),
-                    "netcompat.recv_exactly": lambda: consume_ns(
-                        lambda s: netcompat.recv_exactly(s, SIZE), writer, reader, consume_calls
+                    "netcompat.recv_exactly": lambda: consume_one_ns(
+                        lambda s: netcompat.recv_exactly(s, SIZE), writer, reader
                     ),
                 },
-                repeats,
+                args.reads,
             ),
         )
     return 0

@@ -9,6 +9,7 @@ those: no tracebacks.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -67,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output-format", choices=FORMATS, default="text")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the excludes to files named on the command line too (for pre-commit)",
+    )
     check.add_argument("--config", type=Path, help="pyproject.toml to read (default: nearest)")
     check.add_argument(
         "--fix-style",
@@ -89,13 +95,19 @@ def _load(args: argparse.Namespace) -> Config:
     config = load_config(source, root=source.parent.resolve() if source else cwd)
     changes: dict[str, object] = {}
     if args.select is not None:
-        changes["select"] = validate_selectors(args.select, "--select")
+        selected = validate_selectors(args.select, "--select")
+        changes["select"] = selected
+        # The command line wins: a code it selects by name is no longer
+        # ignored by the configuration file.
+        changes["ignore"] = tuple(code for code in config.ignore if code not in selected)
     if args.extend_select:
         changes["extend_select"] = config.extend_select + validate_selectors(
             args.extend_select, "--extend-select"
         )
     if args.ignore:
-        changes["ignore"] = config.ignore + validate_selectors(args.ignore, "--ignore")
+        kept = changes.get("ignore", config.ignore)
+        assert isinstance(kept, tuple)
+        changes["ignore"] = kept + validate_selectors(args.ignore, "--ignore")
     if args.fix_style is not None:
         changes["fix_style"] = args.fix_style
     if not changes:
@@ -132,6 +144,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         root=config.root,
         excludes=(*config.exclude, *config.extend_exclude),
         respect_gitignore=config.respect_gitignore,
+        force_exclude=args.force_exclude,
     )
     if discovery.missing:
         raise ConfigError(f"no such file or directory: {', '.join(discovery.missing)}")
@@ -186,15 +199,19 @@ def _summary(
         parts.append(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
     if findings:
         parts.append(
-            f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {files} files checked."
+            f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {_files(files)}."
         )
         if safe and fix_level is None:
             parts.append(f"{safe} fixable with --fix.")
         if unsafe and fix_level != "unsafe":
             parts.append(f"{unsafe} more fixable with --unsafe-fixes.")
     elif not fixed:
-        parts.append(f"All checks passed ({files} files checked).")
+        parts.append(f"All checks passed ({_files(files)}).")
     out.write(" ".join(parts) + "\n")
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'s' if count != 1 else ''} checked"
 
 
 def _list_rules(out: TextIO) -> int:
@@ -226,7 +243,9 @@ def main(
     err = stderr if stderr is not None else sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse writes usage errors, --help and --version to sys.std*.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code) if isinstance(exit_.code, int) else EXIT_ERROR
     try:
@@ -246,6 +265,9 @@ def main(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FINDINGS
+    except Exception as error:  # a crash must exit 2, never 1 ("findings remain")
+        err.write(f"netcompat-lint: internal error: {type(error).__name__}: {error}\n")
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

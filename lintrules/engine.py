@@ -276,12 +276,15 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
         return _Analysis([], [], None, None, False)
 
     compiled = False
+    python_error: SyntaxError | None = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except SyntaxError as error:
         # Maybe syntax newer than this interpreter; libcst decides below.
+        python_error = error
+    except (ValueError, RecursionError, MemoryError):
         pass
     else:
         compiled = True
@@ -294,9 +297,15 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as error:
         hint = " (this looks like Python 2 code)" if _PY2_HINTS.search(text) else ""
-        message = f"cannot parse{hint}: {error.message}"
+        # Python's own error has the better position and message, when there is one.
+        if python_error is not None and python_error.lineno:
+            line, column = python_error.lineno, python_error.offset or 1
+            detail = python_error.msg
+        else:
+            line, column, detail = error.raw_line, error.raw_column + 1, error.message
+        message = f"cannot parse{hint}: {detail}"
         return _Analysis(
-            [_engine_finding(SYNTAX_ERROR, message, error.raw_line, error.raw_column + 1)],
+            [_engine_finding(SYNTAX_ERROR, message, line, column)],
             [],
             None,
             None,

@@ -178,6 +178,7 @@ def discover(
     root: Path,
     excludes: Sequence[str] = (),
     respect_gitignore: bool = True,
+    force_exclude: bool = False,
 ) -> Discovery:
     """Expand ``paths`` into the Python files to lint, sorted and without duplicates.
 
@@ -186,6 +187,8 @@ def discover(
         root: the project root; exclude patterns are relative to it.
         excludes: glob patterns (on a name or a root-relative path) to skip.
         respect_gitignore: skip what ``.gitignore`` files ignore.
+        force_exclude: apply ``excludes`` to files named explicitly too (for
+            pre-commit, which names every staged file).
     """
     all_excludes = (*DEFAULT_EXCLUDES, *excludes)
     found: dict[Path, None] = {}
@@ -200,10 +203,31 @@ def discover(
             rules = _ancestor_rules(absolute) if respect_gitignore else _IgnoreRules()
             for file in _walk(absolute, root, all_excludes, rules, respect_gitignore):
                 found[file] = None
-        else:
-            # A file named on the command line is always linted.
+        elif not (force_exclude and _excluded_with_parents(absolute, root, all_excludes)):
+            # A file named on the command line is linted unless --force-exclude.
             found[absolute] = None
-    return Discovery(sorted(found), missing)
+    return Discovery(_one_name_per_file(sorted(found)), missing)
+
+
+def _excluded_with_parents(path: Path, root: Path, excludes: Sequence[str]) -> bool:
+    if _excluded(path, root, excludes):
+        return True
+    return any(
+        _excluded(parent, root, excludes)
+        for parent in path.parents
+        if parent == root or root in parent.parents
+    )
+
+
+def _one_name_per_file(files: list[Path]) -> list[Path]:
+    """Drop symlinks to files already in ``files`` (else a fix writes twice)."""
+    kept: dict[str, Path] = {}
+    for file in files:
+        key = os.path.realpath(file)
+        other = kept.get(key)
+        if other is None or (other.is_symlink() and not file.is_symlink()):
+            kept[key] = file
+    return sorted(kept.values())
 
 
 def _walk(
@@ -263,6 +287,10 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
             handle.write(new)
             handle.flush()
             os.fsync(handle.fileno())
+        if hasattr(os, "chown"):
+            # Keep the owner too: a run as root must not hand a user's file to root.
+            with contextlib.suppress(OSError):
+                os.chown(temporary, info.st_uid, info.st_gid)
         os.chmod(temporary, stat.S_IMODE(info.st_mode))
         os.replace(temporary, target)
     except BaseException:

@@ -46,17 +46,17 @@ def module_reference(rule: Rule, node: cst.CSTNode, module: str) -> tuple[str, b
     if scope is None:
         return None
     bindings = scope[module]
-    if not bindings:
-        return module, True
-    if all(_imports_module(assignment, module, module) for assignment in bindings):
+    if bindings and all(_imports_module(assignment, module, module) for assignment in bindings):
         return module, False
-    # Shadowed: look for an alias imported at module level that still reaches here.
+    # Free or shadowed: look for an alias imported at module level that reaches here.
     for assignment in scope.globals.assignments:
         name = assignment.name
         if name != module and _imports_module(assignment, module, name):
             reachable = scope[name]
             if reachable and all(_imports_module(a, module, name) for a in reachable):
                 return name, False
+    if not bindings:
+        return module, True
     return None
 
 

@@ -33,6 +33,8 @@ class AstIndex:
     int_subscript: bool = False
     #: The module has a ``try`` with at least two handlers.
     multi_handler_try: bool = False
+    #: Names bound by ``except ... as name`` clauses.
+    handler_names: set[str] = field(default_factory=set)
 
     @classmethod
     def from_tree(cls, tree: ast.AST) -> AstIndex:
@@ -58,10 +60,14 @@ class AstIndex:
                 index.imported_names.add(node.name)
             elif isinstance(node, ast.Subscript):
                 key = node.slice
+                if isinstance(key, ast.UnaryOp) and isinstance(key.op, ast.USub):
+                    key = key.operand  # e[-1]
                 if isinstance(key, ast.Constant) and type(key.value) is int:
                     index.int_subscript = True
             elif isinstance(node, ast.Try) and len(node.handlers) > 1:
                 index.multi_handler_try = True
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                index.handler_names.add(node.name)
             elif _is_match_value(node):
                 index._add_constants(node)
             elif type(node).__name__ == "TryStar" and len(getattr(node, "handlers", ())) > 1:

@@ -26,9 +26,8 @@ def display(path: Path, root: Path) -> str:
 
 def write_text(rows: Sequence[tuple[str, Finding]], out: TextIO) -> None:
     for path, finding in rows:
-        marker = " [*]" if finding.fix is not None and finding.fix.safety == "safe" else ""
         out.write(
-            f"{path}:{finding.line}:{finding.column}: {finding.code}{marker} {finding.message}\n"
+            f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
         )
 
 
@@ -42,13 +41,16 @@ def _escape_github(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _escape_github_property(text: str) -> str:
+    return _escape_github(text).replace(",", "%2C").replace(":", "%3A")
+
+
 def write_github(rows: Sequence[tuple[str, Finding]], out: TextIO) -> None:
     for path, finding in rows:
-        title = (
-            _escape_github(f"{finding.code} {finding.name}").replace(",", "%2C").replace(":", "%3A")
-        )
+        title = _escape_github_property(f"{finding.code} {finding.name}")
+        file = _escape_github_property(path)
         out.write(
-            f"::error title={title},file={path},line={finding.line},col={finding.column},"
+            f"::error title={title},file={file},line={finding.line},col={finding.column},"
             f"endLine={finding.end_line},endColumn={finding.end_column}::"
             f"{_escape_github(finding.code + ' ' + finding.message)}\n"
         )

@@ -67,6 +67,8 @@ def _settings_key(rules: Sequence[type[Rule]], config: Config) -> str:
             "rules": [rule.CODE for rule in rules],
             "fix_style": config.fix_style,
             "options": sorted((k, repr(v)) for k, v in config.options.items()),
+            # They change which rules run on a file, so which findings it has.
+            "per_file_ignores": sorted((k, list(v)) for k, v in config.per_file_ignores.items()),
         },
         sort_keys=True,
     )
@@ -189,6 +191,10 @@ def run(
 
     for position, report in enumerate(reports):
         try:
+            # A FIFO or device named on the command line would block or never end.
+            if not os.path.isfile(report.path) and os.path.exists(report.path):
+                report.findings.append(_io_finding("cannot read file: not a regular file"))
+                continue
             with open(report.path, "rb") as handle:
                 data = handle.read()
         except OSError as error:

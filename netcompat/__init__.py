@@ -8,11 +8,12 @@ turns them into one exception type, :class:`PeerResetError`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from netcompat._classify import classify, is_reset
 from netcompat._errors import PeerResetError, ResetKind, errname, errnos
 from netcompat._normalize import normalize
 from netcompat._retry import RetryState, retry
-from netcompat._server import GracefulCloseMixin, GracefulWSGIServer, make_server
 from netcompat._sockets import ShortReadError, graceful_close, recv, recv_exactly, sendall
 
 __all__ = [
@@ -34,3 +35,21 @@ __all__ = [
     "retry",
     "sendall",
 ]
+
+# The server helpers import wsgiref, hence http.server, http.client, ssl and
+# email: tens of milliseconds.  They load on first use, not with the package.
+_SERVER_NAMES = frozenset({"GracefulCloseMixin", "GracefulWSGIServer", "make_server"})
+
+if TYPE_CHECKING:
+    from netcompat._server import GracefulCloseMixin, GracefulWSGIServer, make_server
+else:
+
+    def __getattr__(name: str) -> object:
+        if name in _SERVER_NAMES:
+            from netcompat import _server
+
+            return getattr(_server, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | _SERVER_NAMES)

@@ -180,9 +180,9 @@ def errname(code: int, platform: str | None = None) -> str | None:
     ``EWOULDBLOCK`` on Linux), the first in table order wins (``EAGAIN``).
     On ``win32`` the value Python's :mod:`errno` module uses is looked up
     first, then the Microsoft CRT's value, then the WinSock ``WSAE*`` code,
-    so ``errname(10054, "win32")`` and the CRT's ``errname(108, "win32")``
-    are both ``"ECONNRESET"``, while ``errname(108, "linux")`` is
-    ``"ESHUTDOWN"``.
+    so both WinSock's and the CRT's number for ``ECONNRESET`` give
+    ``"ECONNRESET"`` there, while on Linux the CRT's number is
+    ``ESHUTDOWN``'s and gives ``"ESHUTDOWN"``.
 
     Args:
         code: the errno (or, on win32, WinSock or CRT) number.
@@ -197,6 +197,7 @@ def errname(code: int, platform: str | None = None) -> str | None:
 
     Raises:
         ValueError: ``platform`` is not one the table describes.
+        TypeError: ``platform`` is neither a string nor None.
     """
     return _index(platform).names.get(code)
 
@@ -204,10 +205,11 @@ def errname(code: int, platform: str | None = None) -> str | None:
 def errnos(name: str, platform: str | None = None) -> frozenset[int]:
     """Return every number that an errno name has on a platform.
 
-    On ``win32`` this is the value of Python's :mod:`errno` module, plus the
+    On ``win32`` this is the value of Python's :mod:`errno` module plus the
     Microsoft CRT's value and the WinSock ``WSAE*`` code where they differ:
-    ``errnos("ECONNRESET", "win32") == {10054, 108}`` (WinSock and CRT), and
-    ``errnos("EBADF", "win32") == {9, 10009}``.  Elsewhere it has one member.
+    ``errnos("ECONNRESET", "win32")`` holds WinSock's and the CRT's numbers,
+    ``errnos("EBADF", "win32")`` the CRT's and WinSock's.  Elsewhere a name
+    has one number.
 
     Args:
         name: an errno name from the table, such as ``"ECONNRESET"``.
@@ -220,6 +222,7 @@ def errnos(name: str, platform: str | None = None) -> frozenset[int]:
     Raises:
         ValueError: ``name`` is not in netcompat's table of socket errors,
             or ``platform`` is not one the table describes.
+        TypeError: ``platform`` is neither a string nor None.
     """
     numbers = _index(platform).numbers.get(name)
     if numbers is None:

@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 __all__ = [
-    "DEFAULT_CLOSE_MAX_DRAIN",
-    "DEFAULT_CLOSE_TIMEOUT",
     "ShortReadError",
     "graceful_close",
     "recv",
@@ -256,14 +254,20 @@ def graceful_close(
         if sock.fileno() == -1:
             return 0
         try:
-            pass
+            sock.shutdown(socket.SHUT_WR)
         except OSError:
-            # No FIN can be sent: the connection is already gone (ENOTCONN, a
-            # reset, EINVAL from BSD stacks after a teardown).  Nothing to linger on.
+            # No FIN can be sent: the connection is already gone (ENOTCONN, which
+            # macOS also reports once the peer has closed; EBADF; a reset).
+            # Nothing to linger on.
             return 0
         return _drain(sock, timeout, max_drain)
     finally:
-        sock.close()
+        try:
+            sock.close()
+        except OSError as exc:
+            # EBADF: the descriptor was closed behind the socket object's back.
+            if exc.errno != errno.EBADF:
+                raise
 
 
 def _drain(sock: socket.socket, timeout: float, max_drain: int) -> int:

@@ -8,6 +8,7 @@ classes built on it) must give the client the whole response and a clean EOF.
 
 from __future__ import annotations
 
+import os
 import socket
 import socketserver
 import time
@@ -225,11 +226,38 @@ def test_sends_pending_data_before_fin() -> None:
         assert seen == [b"response"]
 
 
+def test_fin_goes_out_before_the_drain() -> None:
+    # The peer sees EOF right away, while graceful_close is still draining:
+    # the client's read would time out (long before the drain's own deadline)
+    # if the FIN only went out at close().
+    with connected_pair() as (client, server):
+        client.settimeout(TIMEOUT / 5)
+        drained: list[int] = []
+        closer = in_thread(
+            lambda: drained.append(netcompat.graceful_close(server, timeout=TIMEOUT))
+        )
+        assert read_to_eof(client) == b""
+        client.sendall(b"late")
+        client.close()
+        closer.join(TIMEOUT)
+        assert drained == [4]
+
+
 def test_already_closed_socket() -> None:
     client, server = tcp_pair()
     with client:
         server.close()
         assert netcompat.graceful_close(server) == 0
+        assert netcompat.graceful_close(server) == 0
+        assert server.fileno() == -1
+
+
+def test_descriptor_closed_behind_its_back() -> None:
+    # EBADF from shutdown and from close: nothing to linger on, nothing raised.
+    # (No other thread runs here, so the descriptor number cannot be reused.)
+    client, server = tcp_pair()
+    with client:
+        os.close(server.fileno())
         assert netcompat.graceful_close(server) == 0
         assert server.fileno() == -1
 

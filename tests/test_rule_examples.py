@@ -101,7 +101,7 @@ SECTIONS = (
 @pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
 def test_rule_is_documented_and_consistent(rule: type[Rule]) -> None:
     assert re.fullmatch(r"NC\d{3}", rule.CODE)
-    assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)*", rule.NAME)
+    assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", rule.NAME)
     docs = rule.documentation()
     for section in SECTIONS:
         assert section in docs, f"{rule.CODE} docs lack {section!r}"

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import http.server
 import inspect
+import socket
 import socketserver
+import subprocess
+import sys
 import wsgiref.simple_server
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import pytest
@@ -158,6 +162,22 @@ def test_mixin_byte_cap_is_honoured() -> None:
     assert resets > UPLOAD_TRIES // 2, f"{resets} resets in {UPLOAD_TRIES} uploads"
 
 
+def test_mixin_still_calls_close_request() -> None:
+    filenos: list[int] = []
+
+    class Recording(GracefulTCPServer):
+        def close_request(self, request: socket.socket | tuple[bytes, socket.socket]) -> None:
+            assert isinstance(request, socket.socket)
+            filenos.append(request.fileno())
+            super().close_request(request)
+
+    exchanges = run_uploads(lambda: Recording((LOCALHOST, 0), RejectStreamHandler), 2)
+    for exchange in exchanges:
+        assert_full_413(exchange)
+    # Called once per connection, after graceful_close closed the socket.
+    assert filenos == [-1, -1]
+
+
 def test_make_server_defaults_to_the_graceful_server() -> None:
     server = netcompat.make_server(LOCALHOST, 0, reject_app)
     with server:
@@ -184,3 +204,20 @@ def test_mixin_defaults_match_graceful_close() -> None:
     defaults = inspect.signature(netcompat.graceful_close).parameters
     assert netcompat.GracefulCloseMixin.graceful_close_timeout == defaults["timeout"].default
     assert netcompat.GracefulCloseMixin.graceful_close_max_drain == defaults["max_drain"].default
+
+
+def test_importing_netcompat_does_not_load_the_server_stack() -> None:
+    # wsgiref pulls in http.server, http.client and ssl; the server helpers load
+    # on first use instead, and the lazy names still resolve.
+    code = (
+        "import sys, netcompat\n"
+        "heavy = {'wsgiref.simple_server', 'http.server', 'ssl'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "assert netcompat.make_server is netcompat._server.make_server\n"
+        "assert 'wsgiref.simple_server' in sys.modules\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr

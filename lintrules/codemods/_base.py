@@ -10,6 +10,7 @@ always make the same change, verified the same way.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import ClassVar
 
 import libcst as cst
@@ -29,6 +30,7 @@ class RuleCodemod(CodemodCommand):
         context: the codemod context ``libcst.tool`` (or a test) provides.
         unsafe: apply the rule's unsafe fixes too (``--unsafe``).
         fix_style: ``"stdlib"`` or ``"netcompat"`` (``--fix-style``).
+        options: rule options (see the rule's ``OPTIONS``); defaults when None.
     """
 
     RULE: ClassVar[type[Rule]]
@@ -40,11 +42,16 @@ class RuleCodemod(CodemodCommand):
             cls.DESCRIPTION = f"{rule.CODE} {rule.NAME}: {rule.summary()}"
 
     def __init__(
-        self, context: CodemodContext, unsafe: bool = False, fix_style: FixStyle = "stdlib"
+        self,
+        context: CodemodContext,
+        unsafe: bool = False,
+        fix_style: FixStyle = "stdlib",
+        options: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(context)
         self.fix_level: FixLevel = "unsafe" if unsafe else "safe"
         self.fix_style: FixStyle = fix_style
+        self.options: dict[str, object] = dict(options or {})
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
@@ -70,7 +77,11 @@ class RuleCodemod(CodemodCommand):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         result = lint_source(
-            tree.bytes, [self.RULE], fix_level=self.fix_level, fix_style=self.fix_style
+            tree.bytes,
+            [self.RULE],
+            fix_level=self.fix_level,
+            fix_style=self.fix_style,
+            options=self.options,
         )
         for finding in result.findings:
             self.warn(self._describe(finding))

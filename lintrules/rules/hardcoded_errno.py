@@ -1,0 +1,1908 @@
+"""NC001 hardcoded-errno."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import ParentNodeProvider
+
+from netcompat._errnos import ERRNO_FACTS, PLATFORMS, ErrnoFact
+
+from .._errno_exprs import (
+    ErrnoRead,
+    ErrnoWriter,
+    Origin,
+    contains_comment,
+    errno_name_of,
+    errno_read,
+    errno_writer,
+    membership,
+    rebuild_elements,
+)
+from .._facts import FACTS_BY_NAME, PLATFORM_LABELS, all_numbers, number_on
+from .._nodes import code_of
+from ..fixes import attribute_chain, module_reference
+from ..gate import AstIndex
+from ..rule import Fix, ImportSpec, Invalid, Rule, RuleContext, Safety, Valid
+
+# -- what a number means, read from the table ----------------------------------
+
+#: Table columns, in the order messages mention them.
+_COLUMNS = ("linux", "darwin", "freebsd", "win32", "wsa", "win32_crt")
+#: The Python platform whose ``errno`` module a column describes.
+_PLATFORM_OF = {
+    "linux": "linux",
+    "darwin": "darwin",
+    "freebsd": "freebsd",
+    "win32": "win32",
+    "wsa": "win32",
+    "win32_crt": "win32",
+}
+#: Columns that number errors the same way (one platform's numbering).
+_FAMILY_OF = {
+    "linux": "linux",
+    "darwin": "bsd",
+    "freebsd": "bsd",
+    "win32": "windows",
+    "wsa": "windows",
+    "win32_crt": "windows",
+}
+_WHERE = {
+    "linux": "on Linux",
+    "darwin": "on macOS",
+    "freebsd": "on FreeBSD",
+    "win32": "on Windows",
+    "wsa": "on Windows",
+    "win32_crt": "in the Windows CRT",
+}
+#: WinSock numbers start here; no POSIX system uses numbers this high.
+_WSA_FLOOR = min(fact.wsa for fact in ERRNO_FACTS if fact.wsa is not None)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """``number`` is ``fact.name`` in ``column``."""
+
+    number: int
+    column: str
+    fact: ErrnoFact
+
+    @property
+    def family(self) -> str:
+        return _FAMILY_OF[self.column]
+
+    @property
+    def expressible(self) -> bool:
+        """Whether ``errno.NAME`` equals the number on the column's platform."""
+        return number_on(self.fact, _PLATFORM_OF[self.column]) == self.number
+
+    @property
+    def reset_class(self) -> bool:
+        fact = self.fact
+        return fact.kind is not None and (
+            not fact.only_on or _PLATFORM_OF[self.column] in fact.only_on
+        )
+
+
+def _build_readings() -> dict[int, tuple[_Reading, ...]]:
+    found: dict[int, list[_Reading]] = {}
+    for column in _COLUMNS:
+        taken: set[int] = set()
+        for fact in ERRNO_FACTS:  # table order: the first name of a number wins
+            number = number_on(fact, column)
+            if number is None or number in taken:
+                continue
+            taken.add(number)
+            found.setdefault(number, []).append(_Reading(number, column, fact))
+    return {number: tuple(readings) for number, readings in found.items()}
+
+
+_READINGS = _build_readings()
+
+
+def _names(number: int) -> list[str]:
+    return list(dict.fromkeys(r.fact.name for r in _READINGS[number]))
+
+
+def _portable(number: int) -> bool:
+    """The same name, with this same number, on every platform (32 is EPIPE everywhere)."""
+    names = _names(number)
+    return len(names) == 1 and all(
+        number_on(_READINGS[number][0].fact, platform) == number for platform in PLATFORMS
+    )
+
+
+def _anchored(number: int) -> bool:
+    """A number whose socket meaning needs no context: a Linux or WinSock number."""
+    return number >= _WSA_FLOOR or any(r.column == "linux" for r in _READINGS[number])
+
+
+# -- deciding what a group of compared numbers means ------------------------------
+
+
+@dataclass
+class _Plan:
+    """What one comparison's numbers mean and how to write them."""
+
+    #: For each member: the errno name to write, or None to keep it as written.
+    names: list[str | None]
+    safety: Safety
+    message: str
+    reset_class: bool
+    clauses: list[str] = field(default_factory=list)
+
+
+def _choose(
+    number: int, anchors: set[str], known_names: Sequence[str]
+) -> tuple[tuple[_Reading, ...], bool]:
+    """The readings meant by an ambiguous ``number``, and whether context settled them.
+
+    Settled: the other compared numbers are all one platform's and ``number``
+    has a meaning there (``(104, 108)``: Linux, so ESHUTDOWN), or one of its
+    meanings is the error another number names (``(115, 36)``: EINPROGRESS on
+    Linux and macOS).  Otherwise the Linux meaning is assumed, unsettled.
+    """
+    readings = _READINGS[number]
+    families = {r.family for r in readings}
+    if len(anchors) == 1 and anchors <= families:
+        (family,) = anchors
+        return tuple(r for r in readings if r.family == family), True
+    for name in known_names:
+        chosen = tuple(r for r in readings if r.fact.name == name)
+        if chosen:
+            return chosen, True
+    linux = tuple(r for r in readings if r.column == "linux")
+    if linux:
+        return linux, False
+    first = readings[0].fact.name
+    return tuple(r for r in readings if r.fact.name == first), False
+
+
+def _join(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _clause(numbers: Sequence[int], fact: ErrnoFact) -> str:
+    """``104 is ECONNRESET only on Linux; macOS raises 54 and Windows 10054``.
+
+    Where the numbers are right, then what the other platforms raise (FreeBSD
+    is named only where it differs from macOS, which it never does for
+    socket errors).
+    """
+    on: list[str] = []
+    others: dict[int, list[str]] = {}
+    for platform in PLATFORMS:
+        value = number_on(fact, platform)
+        if value is None:
+            continue
+        label = PLATFORM_LABELS[platform]
+        if value in numbers:
+            on.append(label)
+        elif not (platform == "freebsd" and value == fact.darwin):
+            others.setdefault(value, []).append(label)
+    places = [f"on {_join(on)}"] if on else []
+    if fact.win32_crt is not None and fact.win32_crt in numbers:
+        places.append("in the Windows CRT")
+    if fact.wsa is not None and fact.wsa != fact.win32 and fact.wsa in numbers:
+        places.append(f"as WinSock's WSA{fact.name}")
+    verb = "is" if len(numbers) == 1 else "are"
+    text = f"{_join([str(n) for n in numbers])} {verb} {fact.name} "
+    text += ("only " if others else "") + " and ".join(places)
+    raised: list[str] = []
+    for value, labels in others.items():
+        verb = "raises" if len(labels) == 1 else "raise"
+        raised.append(f"{_join(labels)} {verb} {value}" if not raised else f"{_join(labels)} {value}")
+    if raised:
+        text += "; " + _join(raised)
+    return text
+
+
+def _ambiguous_clause(number: int, chosen: tuple[_Reading, ...], settled: bool) -> str:
+    meanings: dict[str, list[str]] = {}
+    for reading in _READINGS[number]:
+        where = _WHERE[reading.column]
+        places = meanings.setdefault(reading.fact.name, [])
+        if where not in places:
+            places.append(where)
+    parts = [f"{name} {_join(places)}" for name, places in meanings.items()]
+    text = f"{number} is " + " but ".join(parts)
+    name = chosen[0].fact.name
+    if settled:
+        return f"{text}; the other numbers say {name}"
+    return f"{text} (assuming {name})"
+
+
+def _plan(
+    members: Sequence[int | None],
+    existing: Sequence[str | None],
+    origin: Origin,
+    siblings: Sequence[int | None] = (),
+) -> _Plan | None:
+    """Decide whether the compared numbers are a finding and what they mean.
+
+    Args:
+        members: each compared value: an int literal, or None for anything else.
+        existing: for each member, the errno name it already is
+            (``errno.EPIPE``), else None.
+        origin: what the errno is read from (see :mod:`lintrules._errno_exprs`).
+        siblings: numbers compared with the same errno elsewhere in the same
+            ``or``/``and`` chain: context for the meaning, not rewritten here.
+    """
+    socket = [n for n in members if n is not None and n in _READINGS]
+    non_portable = [n for n in socket if not _portable(n)]
+    if not non_portable:
+        return None
+    pool = socket + [n for n in siblings if n is not None and n in _READINGS]
+    pool_specific = [n for n in pool if not _portable(n)]
+    strong = origin == "socket" or any(_anchored(n) for n in pool_specific)
+    has_reset = any(
+        r.reset_class for n in pool_specific if not _anchored(n) for r in _READINGS[n]
+    )
+    qualifies = strong or has_reset
+    eligible = strong or origin == "os"
+    contextual = [n for n in non_portable if not _anchored(n)]
+    converted = [n for n in socket if _anchored(n) or _portable(n) or qualifies]
+    if not any(n in converted for n in non_portable):
+        return None
+
+    unambiguous = [
+        n for n in pool_specific if len(_names(n)) == 1 and (_anchored(n) or qualifies)
+    ]
+    anchors = {r.family for n in unambiguous for r in _READINGS[n]}
+    known = [_READINGS[n][0].fact.name for n in unambiguous] + [e for e in existing if e]
+    chosen: dict[int, tuple[_Reading, ...]] = {}
+    settled = True
+    clauses_ambiguous: dict[int, str] = {}
+    for number in dict.fromkeys(converted):
+        if len(_names(number)) == 1:
+            chosen[number] = _READINGS[number]
+            continue
+        readings, ok = _choose(number, anchors, known)
+        chosen[number] = readings
+        settled = settled and ok
+        clauses_ambiguous[number] = _ambiguous_clause(number, readings, ok)
+
+    expressible = all(r.expressible for readings in chosen.values() for r in readings)
+    context_ok = not contextual or eligible
+    safety: Safety = "safe" if settled and expressible and context_ok else "unsafe"
+
+    names: list[str | None] = [
+        chosen[n][0].fact.name if n is not None and n in chosen else None for n in members
+    ]
+    by_name: dict[str, list[int]] = {}
+    for number in dict.fromkeys(n for n in converted if not _portable(n) and n not in clauses_ambiguous):
+        by_name.setdefault(chosen[number][0].fact.name, []).append(number)
+    clauses = [_clause(numbers, FACTS_BY_NAME[name]) for name, numbers in by_name.items()]
+    clauses += list(clauses_ambiguous.values())
+    reset_class = all(
+        n is not None and n in chosen and all(r.reset_class for r in chosen[n]) for n in members
+    )
+    return _Plan(names, safety, "; ".join(clauses), reset_class, clauses)
+
+
+#: The start of many examples: ``errno`` and ``socket`` imported, a ``try``.
+_TRY = "import errno\nimport socket\n\ntry:\n    pass\n"
+
+
+# -- the comparisons the rule looks at ------------------------------------------
+
+
+@dataclass
+class _Compared:
+    """One ``subject OP value(s)`` comparison."""
+
+    node: cst.Comparison
+    read: ErrnoRead
+    subject: cst.BaseExpression
+    negated: bool
+    operator: cst.BaseCompOp
+    subject_first: bool
+    #: the compared values: the literal, or the container's element values
+    values: list[cst.BaseExpression]
+    container: cst.Tuple | cst.List | cst.Set | None
+
+    def numbers(self) -> list[int | None]:
+        return [_int_value(v) for v in self.values]
+
+
+def _int_value(node: cst.BaseExpression) -> int | None:
+    if isinstance(node, cst.Integer):
+        value = node.evaluated_value
+        return value if isinstance(value, int) else None
+    return None
+
+
+class HardcodedErrno(Rule):
+    """A socket errno compared as a number, which means another error (or nothing) elsewhere.
+
+    ## What it does
+    Finds integer literals compared with an errno: ``e.errno == 104``,
+    ``104 == e.errno``, ``e.errno in (10054, 104)``, ``e.errno != 104``,
+    ``e.errno == 104 or e.errno == 10054``, ``case 104:`` under
+    ``match e.errno:``, where the errno is read as ``X.errno``, ``X.args[0]``,
+    ``getattr(X, "errno", ...)``, through a local copy (``code = e.errno``)
+    or a helper named for it (``get_errno(X)``).  The numbers in scope are
+    the socket errors of the project's errno table, on any platform: Linux,
+    macOS/FreeBSD, Windows (WinSock) and the Windows CRT.
+
+    ## Why is this bad?
+    Errno numbers differ between platforms: "connection reset by peer" is 104
+    on Linux, 54 on macOS and 10054 on Windows, and 54 on Linux is an
+    unrelated error.  A check written with one platform's numbers silently
+    fails on the others, usually in the error handling nobody tests there.
+
+    ## Example
+    ```python
+    except socket.error as e:
+        if e.errno == 104:  # Connection reset by peer
+            retry()
+        if e.errno in (10054, 104):
+            retry()
+    ```
+
+    ## Use instead
+    ```python
+    except socket.error as e:
+        if e.errno == errno.ECONNRESET:  # Connection reset by peer
+            retry()
+        if e.errno == errno.ECONNRESET:
+            retry()
+    ```
+
+    ## Fix safety
+    Safe: on the platform whose numbers the code uses, the fixed check is true
+    for exactly the errnos it was true for before (a set that mixes
+    platforms, such as ``(104, 10054)``, keeps each platform's number), and on
+    the other platforms it becomes true for the same error's number there.
+    Numbers meaning the same error are merged (``(104, 10054, 54)`` becomes
+    ``== errno.ECONNRESET``), also across ``or``/``and`` chains on the same
+    errno when that removes a duplicate; containers keep their type,
+    elements keep their comments, and ``import errno`` is added when missing
+    (``import errno as E`` gives ``E.ECONNRESET``; with
+    ``from errno import ECONNRESET`` the bare name is used).
+
+    The fix is unsafe (offered with ``--unsafe-fixes`` only) when the meaning
+    is a guess: a number that means different errors on different platforms
+    (108 is ESHUTDOWN on Linux, ECONNRESET in the Windows CRT) and that the
+    other compared numbers do not settle (with 104 beside it, Linux is meant;
+    with 10054, Windows); a Windows CRT or ``WSAEBADF``-style number, which
+    no ``errno`` constant equals on Windows; or a macOS-only number outside
+    an ``except`` of the socket/OSError family.  With
+    ``fix-style = "netcompat"`` a check whose numbers are all "peer went
+    away" errors becomes ``netcompat.is_reset(e)``, which is broader (it
+    also accepts the other reset kinds and wrapped errors): always unsafe.
+    No fix when a local variable named ``errno`` hides the module.
+
+    ## Known problems
+    Which platform the code was written for is inferred.  A number with a
+    Linux meaning (88-115) is read as Linux; a WinSock number (10000 and up)
+    as Windows.  A number that is a socket error only on macOS/FreeBSD
+    (35-65) is another, non-socket error on Linux (54 is EXFULL, 38 ENOSYS),
+    so it is only reported with socket context: the ``except`` clause names a
+    socket class (``socket.error``, ``ConnectionError``...), or another
+    compared number is a Linux or WinSock socket errno; a "peer went away"
+    number (54, 53, 57...) is also reported under ``except OSError`` (safe
+    fix) or with no ``except`` in sight (unsafe fix).  Numbers that are the
+    same on every platform (32 ``EPIPE``, 9 ``EBADF``) are not reported on
+    their own, since they are not a portability bug, but are rewritten with
+    the others of a reported comparison.  Non-socket errnos (2, 13, 17...)
+    are never reported.  Numbers kept in a constant (``RESET = (104, 54)``)
+    are not followed.  An ``except`` of a class imported from another
+    package (``mysql.connector.Error``, ``requests.ConnectionError``) is
+    taken to carry that package's own codes, also when it is your own
+    package imported absolutely.
+    """
+
+    CODE = "NC001"
+    NAME = "hardcoded-errno"
+    MESSAGE = "hardcoded errno number: compare with the errno constant"
+    FIX_TITLE = "Compare with {constants}"
+    FIX_SAFETY = "safe"
+    REQUIRES_TEXT = ("errno", ".args")
+
+    VALID = [
+        Valid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNRESET:\n"
+                "        pass\n"
+            ),
+            id="already-portable",
+        ),
+        Valid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (errno.ECONNRESET, errno.EPIPE):\n"
+                "        pass\n"
+            ),
+            id="already-portable-tuple",
+        ),
+        Valid(
+            "import mysql.connector\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except mysql.connector.Error as e:\n"
+            "    if e.errno == 1049:\n"
+            "        pass\n",
+            id="mysql-server-code",
+        ),
+        Valid(
+            "import mysql.connector\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except mysql.connector.Error as e:\n"
+            "    if e.errno == 104:\n"
+            "        pass\n",
+            id="mysql-code-that-looks-like-errno",
+        ),
+        Valid(
+            "import MySQLdb\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except MySQLdb.OperationalError as e:\n"
+            "    if e.args[0] == 2013:\n"
+            "        pass\n",
+            id="mysql-args-2013",
+        ),
+        Valid(
+            "from pymysql.err import OperationalError\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except OperationalError as e:\n"
+            "    if e.args[0] in (104, 111):\n"
+            "        pass\n",
+            id="driver-error-imported-by-name",
+        ),
+        Valid(
+            "import psycopg2\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except psycopg2.Error as e:\n"
+            "    if e.pgcode == 104:\n"
+            "        pass\n",
+            id="psycopg2-pgcode",
+        ),
+        Valid(
+            "import requests\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except requests.ConnectionError as e:\n"
+            "    if e.errno == 104:\n"
+            "        pass\n",
+            id="requests-connection-error-has-no-errno",
+        ),
+        Valid(
+            "def check(response):\n"
+            "    if response.status == 104:\n"
+            "        pass\n",
+            id="http-status",
+        ),
+        Valid(
+            "try:\n"
+            "    pass\n"
+            "except OSError as e:\n"
+            "    if e.code == 104:\n"
+            "        pass\n",
+            id="http-code-attribute",
+        ),
+        Valid(
+            "try:\n"
+            "    pass\n"
+            "except OSError as e:\n"
+            "    if e.errno == 2:\n"
+            "        pass\n",
+            id="enoent-not-a-socket-errno",
+        ),
+        Valid(
+            "try:\n"
+            "    pass\n"
+            "except OSError as e:\n"
+            "    if e.errno in (13, 17):\n"
+            "        pass\n",
+            id="file-errnos",
+        ),
+        Valid(
+            "try:\n"
+            "    pass\n"
+            "except ValueError as x:\n"
+            "    if x.args[0] == 104:\n"
+            "        pass\n",
+            id="valueerror-args",
+        ),
+        Valid(
+            "try:\n"
+            "    pass\n"
+            "except (KeyError, TypeError) as e:\n"
+            "    if e.args[0] == 104:\n"
+            "        pass\n",
+            id="keyerror-and-typeerror",
+        ),
+        Valid(
+            "def f(count, n):\n"
+            "    if count == 104:\n"
+            "        pass\n"
+            "    if n in (104, 10054):\n"
+            "        pass\n",
+            id="unrelated-names",
+        ),
+        Valid(
+            "class Command:\n"
+            "    def run(self):\n"
+            "        if self.args[0] == 104:\n"
+            "            pass\n",
+            id="self-args-not-an-exception",
+        ),
+        Valid(
+            "try:\n"
+            "    pass\n"
+            "except OSError as e:\n"
+            "    if e.errno == 32:\n"
+            "        pass\n",
+            id="portable-epipe-alone",
+        ),
+        Valid(
+            "try:\n"
+            "    pass\n"
+            "except OSError as e:\n"
+            "    if e.errno in (9, 32):\n"
+            "        pass\n",
+            id="portable-numbers-only",
+        ),
+        Valid(
+            "try:\n"
+            "    pass\n"
+            "except OSError as e:\n"
+            "    if e.errno == 38:  # ENOSYS: fall back\n"
+            "        pass\n",
+            id="linux-enosys-38-under-oserror",
+        ),
+        Valid(
+            "def handles(e):\n"
+            "    return e.errno == 36\n",
+            id="macos-only-non-reset-number-without-context",
+        ),
+        Valid(
+            "import socket\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except socket.gaierror as e:\n"
+            "    if e.errno == 11:\n"
+            "        pass\n",
+            id="resolver-error-codes",
+        ),
+        Valid(
+            "import ssl\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except ssl.SSLError as e:\n"
+            "    if e.errno == 11:\n"
+            "        pass\n",
+            id="ssl-error-codes",
+        ),
+        Valid(
+            "class DBError(Exception):\n"
+            "    pass\n"
+            "\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except DBError as e:\n"
+            "    if e.errno == 104:\n"
+            "        pass\n",
+            id="local-exception-not-oserror",
+        ),
+        Valid(
+            "try:\n"
+            "    pass\n"
+            "except OSError as e:\n"
+            "    if e.winerror == 10054:\n"
+            "        pass\n",
+            id="winerror-is-not-errno",
+        ),
+        Valid(
+            "def f(e):\n"
+            "    return 100 <= e.errno <= 115\n",
+            id="chained-comparison-not-looked-at",
+        ),
+        Valid(
+            "def f(e):\n"
+            "    return getattr(e, 'code', None) == 104\n",
+            id="getattr-other-attribute",
+        ),
+        Valid(
+            "def f(response):\n"
+            "    match response.status:\n"
+            "        case 104:\n"
+            "            pass\n",
+            id="match-on-status",
+        ),
+        Valid(
+            "def f(e):\n"
+            "    code = len(e)\n"
+            "    return code == 104\n",
+            id="local-not-from-errno",
+        ),
+        Valid(
+            "def f(e, other):\n"
+            "    code = e.errno\n"
+            "    code = other\n"
+            "    return code == 104\n",
+            id="local-assigned-twice",
+        ),
+        Valid(
+            "import errno\n"
+            "x = errno.errorcode == 104\n",
+            id="errno-module-attribute",
+        ),
+        Valid(
+            "def f(e):\n"
+            "    return e.errno == 104  # noqa: NC001\n",
+            id="noqa",
+        ),
+        Valid(
+            "def f(e):\n"
+            "    return e.errno == -104\n",
+            id="negative-number",
+        ),
+        Valid(
+            "def f(e):\n"
+            "    return e.errno == '104'\n",
+            id="string-number",
+        ),
+        Valid(
+            "import socket\n"
+            "import mysql.connector\n"
+            "\n"
+            "\n"
+            "def f():\n"
+            "    try:\n"
+            "        pass\n"
+            "    except socket.error as e:\n"
+            "        pass\n"
+            "    try:\n"
+            "        pass\n"
+            "    except mysql.connector.Error as e:\n"
+            "        if e.errno == 104:\n"
+            "            pass\n",
+            id="driver-error-in-second-handler",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            "import socket\n"
+            "try:\n"
+            "    pass\n"
+            "except socket.error as e:\n"
+            "    if e.errno == 104:  # Connection reset by peer  # error\n"
+            "        pass\n",
+            "import socket\n"
+            "import errno\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except socket.error as e:\n"
+            "    if e.errno == errno.ECONNRESET:  # Connection reset by peer  # error\n"
+            "        pass\n",
+            message=(
+                "104 is ECONNRESET only on Linux; macOS raises 54 and Windows 10054: "
+                "compare with errno.ECONNRESET"
+            ),
+            id="seed-linux-104-comment-kept",
+        ),
+        Invalid(
+            "import socket\n"
+            "import time\n"
+            "\n"
+            "\n"
+            "def robust_request(url, max_retries=10):\n"
+            "    for attempt in range(max_retries):\n"
+            "        try:\n"
+            "            return fetch(url)\n"
+            "        except socket.error as e:\n"
+            "            if e.errno == 104:  # Connection reset by peer  # error\n"
+            "                time.sleep(1)\n"
+            "            else:\n"
+            "                raise\n",
+            "import socket\n"
+            "import time\n"
+            "import errno\n"
+            "\n"
+            "\n"
+            "def robust_request(url, max_retries=10):\n"
+            "    for attempt in range(max_retries):\n"
+            "        try:\n"
+            "            return fetch(url)\n"
+            "        except socket.error as e:\n"
+            "            if e.errno == errno.ECONNRESET:  # Connection reset by peer  # error\n"
+            "                time.sleep(1)\n"
+            "            else:\n"
+            "                raise\n",
+            id="seed-retry-loop",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == 10054 or e.errno == 104:  # Windows or Linux  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNRESET:  # Windows or Linux  # error\n"
+                "        pass\n"
+            ),
+            message="10054 and 104 are ECONNRESET only on Linux and Windows; macOS raises 54",
+            id="seed-or-chain-merged",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in [10054, 104]:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="seed-list-merged",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (104, 10054, 54):  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="three-platforms-merged",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (104, 32):  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (errno.ECONNRESET, errno.EPIPE):  # error\n"
+                "        pass\n"
+            ),
+            id="two-names-tuple-kept",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in {104, 10053}:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in {errno.ECONNRESET, errno.ECONNABORTED}:  # error\n"
+                "        pass\n"
+            ),
+            id="set-kept",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno not in (104, 10054):  # error\n"
+                "        raise\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno != errno.ECONNRESET:  # error\n"
+                "        raise\n"
+            ),
+            id="not-in-merged",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno != 104:  # error\n"
+                "        raise\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno != errno.ECONNRESET:  # error\n"
+                "        raise\n"
+            ),
+            id="not-equal",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if 104 == e.errno:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if errno.ECONNRESET == e.errno:  # error\n"
+                "        pass\n"
+            ),
+            id="literal-on-the-left",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno != 104 and e.errno != 10054:  # error\n"
+                "        raise\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno != errno.ECONNRESET:  # error\n"
+                "        raise\n"
+            ),
+            id="and-chain-negated-merged",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if retry or e.errno == 104 or e.errno == 10054:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if retry or e.errno == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="or-chain-inside-longer-chain",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == 104 or e.errno == 11:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNRESET or e.errno == errno.EAGAIN:  # error\n"
+                "        pass\n"
+            ),
+            count=2,
+            id="or-chain-without-duplicates-two-findings",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if (e.errno == 104 or  # Linux  # error\n"
+                "            e.errno == 10054):  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if (e.errno == errno.ECONNRESET or  # Linux  # error\n"
+                "            e.errno == errno.ECONNRESET):  # error\n"
+                "        pass\n"
+            ),
+            count=2,
+            id="or-chain-with-comment-not-merged",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    match e.errno:\n"
+                "        case 104 | 10054:  # error\n"
+                "            pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    match e.errno:\n"
+                "        case errno.ECONNRESET:  # error\n"
+                "            pass\n"
+            ),
+            id="match-case-or-merged",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    match e.errno:\n"
+                "        case 104 | 32 | 10054:  # error\n"
+                "            pass\n"
+                "        case _:\n"
+                "            raise\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    match e.errno:\n"
+                "        case errno.ECONNRESET | errno.EPIPE:  # error\n"
+                "            pass\n"
+                "        case _:\n"
+                "            raise\n"
+            ),
+            id="match-case-two-names",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    match e.errno:\n"
+                "        case 111:  # error\n"
+                "            pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    match e.errno:\n"
+                "        case errno.ECONNREFUSED:  # error\n"
+                "            pass\n"
+            ),
+            id="match-case-single",
+        ),
+        Invalid(
+            _TRY + (
+                "except Exception as e:\n"
+                "    if getattr(e, 'errno', None) == 104:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except Exception as e:\n"
+                "    if getattr(e, 'errno', None) == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="getattr-errno",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as exc:\n"
+                "    err_no = exc.errno\n"
+                "    if err_no == 104:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as exc:\n"
+                "    err_no = exc.errno\n"
+                "    if err_no == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="copied-local",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    code = e.args[0]\n"
+                "    if code in (10054, 104):  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    code = e.args[0]\n"
+                "    if code == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="copied-local-from-args",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    code, msg = e.args\n"
+                "    if code == 10054:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    code, msg = e.args\n"
+                "    if code == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="unpacked-args",
+        ),
+        Invalid(
+            "import errno\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return get_errno(e) == 104  # error\n",
+            "import errno\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return get_errno(e) == errno.ECONNRESET  # error\n",
+            id="helper-get-errno",
+        ),
+        Invalid(
+            "import errno\n"
+            "from tornado.util import errno_from_exception\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return errno_from_exception(e) in (10054, 104)  # error\n",
+            "import errno\n"
+            "from tornado.util import errno_from_exception\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return errno_from_exception(e) == errno.ECONNRESET  # error\n",
+            id="helper-errno-from-exception",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.args[0] in (10054, 10053):  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.args[0] in (errno.ECONNRESET, errno.ECONNABORTED):  # error\n"
+                "        pass\n"
+            ),
+            message="10054 is ECONNRESET only on Windows; Linux raises 104 and macOS 54",
+            id="args-wsa-numbers",
+        ),
+        Invalid(
+            "import errno\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno == 104  # error\n",
+            "import errno\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno == errno.ECONNRESET  # error\n",
+            id="parameter-unknown-origin",
+        ),
+        Invalid(
+            _TRY + (
+                "except Exception as e:\n"
+                "    if e.errno == 104:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except Exception as e:\n"
+                "    if e.errno == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="except-exception",
+        ),
+        Invalid(
+            "import errno\n"
+            "import sys\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except:\n"
+            "    e = sys.exc_info()[1]\n"
+            "    if e.args[0] == 104:  # error\n"
+            "        pass\n",
+            "import errno\n"
+            "import sys\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except:\n"
+            "    e = sys.exc_info()[1]\n"
+            "    if e.args[0] == errno.ECONNRESET:  # error\n"
+            "        pass\n",
+            id="exc-info-under-bare-except",
+        ),
+        Invalid(
+            "import socket\n"
+            "try:\n"
+            "    pass\n"
+            "except socket.error as e:\n"
+            "    if e.errno == 104:  # error\n"
+            "        pass\n",
+            "import socket\n"
+            "import errno\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except socket.error as e:\n"
+            "    if e.errno == errno.ECONNRESET:  # error\n"
+            "        pass\n",
+            id="no-import-yet",
+        ),
+        Invalid(
+            "def handles(e):\n"
+            "    return e.errno == 104  # error\n",
+            "import errno\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno == errno.ECONNRESET  # error\n",
+            id="no-imports-at-all",
+        ),
+        Invalid(
+            "import errno as E\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno in (104, 10054)  # error\n",
+            "import errno as E\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno == E.ECONNRESET  # error\n",
+            id="aliased-errno-module",
+        ),
+        Invalid(
+            "from errno import ECONNRESET\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno in (104, 10054)  # error\n",
+            "from errno import ECONNRESET\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno == ECONNRESET  # error\n",
+            id="from-errno-import-used",
+        ),
+        Invalid(
+            "from errno import ECONNRESET\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno in (104, 32)  # error\n",
+            "from errno import ECONNRESET\n"
+            "import errno\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno in (errno.ECONNRESET, errno.EPIPE)  # error\n",
+            id="from-errno-import-not-enough",
+        ),
+        Invalid(
+            "def handles(e):\n"
+            "    errno = e.errno\n"
+            "    return errno == 104  # error\n",
+            None,
+            id="local-errno-shadows-no-fix",
+        ),
+        Invalid(
+            "import errno as errno_module\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    errno = e.errno\n"
+            "    return errno == 104  # error\n",
+            "import errno as errno_module\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    errno = e.errno\n"
+            "    return errno == errno_module.ECONNRESET  # error\n",
+            id="local-errno-shadows-alias-used",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (  # error\n"
+                "        104,  # Linux\n"
+                "        10054,  # Windows\n"
+                "        32,\n"
+                "    ):\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (  # error\n"
+                "        errno.ECONNRESET,  # Linux\n"
+                "        errno.ECONNRESET,  # Windows\n"
+                "        errno.EPIPE,\n"
+                "    ):\n"
+                "        pass\n"
+            ),
+            id="comments-in-container-kept",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (errno.ECONNRESET, 10054):  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="existing-constant-deduplicated",
+        ),
+        Invalid(
+            _TRY + (
+                "except OSError as e:\n"
+                "    if e.errno in (104, 2):  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except OSError as e:\n"
+                "    if e.errno in (errno.ECONNRESET, 2):  # error\n"
+                "        pass\n"
+            ),
+            id="non-socket-number-kept",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == 0x68:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="hex-literal",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    reset = (e.errno in (104, 10054))  # error\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    reset = (e.errno == errno.ECONNRESET)  # error\n"
+            ),
+            id="parenthesised-comparison",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == 11:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.EAGAIN:  # error\n"
+                "        pass\n"
+            ),
+            message="11 is EAGAIN only on Linux and Windows; macOS raises 35",
+            id="eagain-linux",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == 54:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            message="54 is ECONNRESET only on macOS",
+            id="macos-54-socket-error",
+        ),
+        Invalid(
+            _TRY + (
+                "except ConnectionError as e:\n"
+                "    if e.errno == 54:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except ConnectionError as e:\n"
+                "    if e.errno == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="macos-54-connection-error",
+        ),
+        Invalid(
+            _TRY + (
+                "except OSError as e:\n"
+                "    if e.errno == 54:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except OSError as e:\n"
+                "    if e.errno == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            id="macos-54-oserror",
+        ),
+        Invalid(
+            "import errno\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno == 54  # error\n",
+            None,
+            id="macos-54-no-except-no-safe-fix",
+        ),
+        Invalid(
+            "import errno\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno == 54  # error\n",
+            "import errno\n"
+            "\n"
+            "\n"
+            "def handles(e):\n"
+            "    return e.errno == errno.ECONNRESET  # error\n",
+            unsafe=True,
+            id="macos-54-no-except-unsafe-fix",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == 36:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.EINPROGRESS:  # error\n"
+                "        pass\n"
+            ),
+            id="macos-non-reset-with-socket-except",
+        ),
+        Invalid(
+            _TRY + (
+                "except OSError as e:\n"
+                "    if e.errno in (115, 36):  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except OSError as e:\n"
+                "    if e.errno == errno.EINPROGRESS:  # error\n"
+                "        pass\n"
+            ),
+            id="macos-number-beside-linux-number",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (104, 108):  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (errno.ECONNRESET, errno.ESHUTDOWN):  # error\n"
+                "        pass\n"
+            ),
+            id="ambiguous-108-settled-by-linux-sibling",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == 110:  # error\n"
+                "        pass\n"
+            ),
+            None,
+            message="110 is ETIMEDOUT on Linux but EHOSTUNREACH in the Windows CRT",
+            id="ambiguous-110-alone-no-safe-fix",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == 110:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ETIMEDOUT:  # error\n"
+                "        pass\n"
+            ),
+            unsafe=True,
+            id="ambiguous-110-alone-unsafe-fix",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (10054, 108):  # error\n"
+                "        pass\n"
+            ),
+            None,
+            id="crt-number-with-wsa-no-safe-fix",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (10054, 108):  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            unsafe=True,
+            id="crt-number-with-wsa-unsafe-fix",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == 10009:  # error\n"
+                "        pass\n"
+            ),
+            None,
+            id="wsaebadf-no-safe-fix",
+        ),
+        Invalid(
+            "import errno\n"
+            "\n"
+            "\n"
+            "class NetError(OSError):\n"
+            "    pass\n"
+            "\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except NetError as e:\n"
+            "    if e.errno == 104:  # error\n"
+            "        pass\n",
+            "import errno\n"
+            "\n"
+            "\n"
+            "class NetError(OSError):\n"
+            "    pass\n"
+            "\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except NetError as e:\n"
+            "    if e.errno == errno.ECONNRESET:  # error\n"
+            "        pass\n",
+            id="oserror-subclass-of-this-module",
+        ),
+        Invalid(
+            "import errno\n"
+            "import socket\n"
+            "\n"
+            "import mysql.connector\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except (mysql.connector.Error, socket.error) as e:\n"
+            "    if e.errno == 104:  # error\n"
+            "        pass\n",
+            "import errno\n"
+            "import socket\n"
+            "\n"
+            "import mysql.connector\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except (mysql.connector.Error, socket.error) as e:\n"
+            "    if e.errno == errno.ECONNRESET:  # error\n"
+            "        pass\n",
+            id="tuple-with-driver-and-socket",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    ok = e.errno == 104 and x.errno == 10053  # error\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    ok = e.errno == errno.ECONNRESET and x.errno == errno.ECONNABORTED  # error\n"
+            ),
+            count=2,
+            id="two-findings-one-line",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (104, 10054):  # error\n"
+                "        pass\n"
+            ),
+            "import errno\n"
+            "import socket\n"
+            "import netcompat\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except socket.error as e:\n"
+            "    if netcompat.is_reset(e):  # error\n"
+            "        pass\n",
+            unsafe=True,
+            options={'fix_style': 'netcompat'},
+            id="netcompat-style-is-reset-unsafe",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno in (104, 10054):  # error\n"
+                "        pass\n"
+            ),
+            None,
+            options={'fix_style': 'netcompat'},
+            id="netcompat-style-no-safe-fix",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno != 104:  # error\n"
+                "        raise\n"
+            ),
+            "import errno\n"
+            "import socket\n"
+            "import netcompat\n"
+            "\n"
+            "try:\n"
+            "    pass\n"
+            "except socket.error as e:\n"
+            "    if not netcompat.is_reset(e):  # error\n"
+            "        raise\n",
+            unsafe=True,
+            options={'fix_style': 'netcompat'},
+            id="netcompat-style-negated",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == 111:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNREFUSED:  # error\n"
+                "        pass\n"
+            ),
+            options={'fix_style': 'netcompat'},
+            id="netcompat-style-not-reset-class-uses-stdlib",
+        ),
+        Invalid(
+            _TRY + (
+                "except socket.error as e:\n"
+                "    code = e.errno\n"
+                "    if code == 104:  # error\n"
+                "        pass\n"
+            ),
+            _TRY + (
+                "except socket.error as e:\n"
+                "    code = e.errno\n"
+                "    if code == errno.ECONNRESET:  # error\n"
+                "        pass\n"
+            ),
+            options={'fix_style': 'netcompat'},
+            id="netcompat-style-local-copy-uses-stdlib",
+        ),
+    ]
+
+    @classmethod
+    def gate(cls, index: AstIndex) -> bool:
+        if not index.compared_ints & all_numbers():
+            return False
+        return (
+            "errno" in index.attributes
+            or "args" in index.attributes
+            or "getattr" in index.calls
+            or any("errno" in call for call in index.calls)
+        )
+
+    def __init__(self, context: RuleContext | None = None) -> None:
+        super().__init__(context)
+        #: Comparisons already reported as part of a merged ``or``/``and`` run.
+        self._handled: set[int] = set()
+        #: For a comparison in an unmerged run: the other numbers of the run.
+        self._siblings: dict[int, list[int | None]] = {}
+
+    # -- reading comparisons ------------------------------------------------
+
+    def _compared(self, node: cst.Comparison) -> _Compared | None:
+        if len(node.comparisons) != 1:
+            return None
+        target = node.comparisons[0]
+        operator = target.operator
+        left, right = node.left, target.comparator
+        if isinstance(operator, (cst.Equal, cst.NotEqual)):
+            if isinstance(right, cst.Integer):
+                subject, literal, subject_first = left, right, True
+            elif isinstance(left, cst.Integer):
+                subject, literal, subject_first = right, left, False
+            else:
+                return None
+            read = errno_read(self, subject)
+            if read is None:
+                return None
+            negated = isinstance(operator, cst.NotEqual)
+            return _Compared(node, read, subject, negated, operator, subject_first, [literal], None)
+        if isinstance(operator, (cst.In, cst.NotIn)):
+            if not isinstance(right, (cst.Tuple, cst.List, cst.Set)):
+                return None
+            if not right.elements or not all(isinstance(e, cst.Element) for e in right.elements):
+                return None
+            values = [e.value for e in right.elements]
+            if not any(isinstance(v, cst.Integer) for v in values):
+                return None
+            read = errno_read(self, left)
+            if read is None:
+                return None
+            negated = isinstance(operator, cst.NotIn)
+            return _Compared(node, read, left, negated, operator, True, values, right)
+        return None
+
+    # -- building fixes -------------------------------------------------------
+
+    def _netcompat_fix(
+        self, read: ErrnoRead, negated: bool, target: cst.BaseExpression
+    ) -> tuple[cst.BaseExpression, str, tuple[ImportSpec, ...]] | None:
+        exception = read.exception
+        if (
+            self.context.fix_style != "netcompat"
+            or read.handler is None
+            or read.shape == "local"
+            or not isinstance(exception, cst.Name)
+        ):
+            return None
+        reference = module_reference(self, target, "netcompat")
+        if reference is None:
+            return None
+        prefix, needs_import = reference
+        call: cst.BaseExpression = cst.Call(
+            attribute_chain(f"{prefix}.is_reset"), [cst.Arg(cst.Name(exception.value))]
+        )
+        spelled = f"{prefix}.is_reset({exception.value})"
+        if negated:
+            call = cst.UnaryOperation(cst.Not(), call)
+            spelled = "not " + spelled
+        imports = (ImportSpec("netcompat"),) if needs_import else ()
+        return call, spelled, imports
+
+    def _suggestion(self, writer: ErrnoWriter | None, names: Sequence[str | None]) -> str:
+        wanted = list(dict.fromkeys(n for n in names if n is not None))
+        spell = writer.spelled if writer is not None else (lambda name: f"errno.{name}")
+        if len(wanted) == 1:
+            return spell(wanted[0])
+        return "(" + ", ".join(spell(n) for n in wanted) + ")"
+
+    def _finish(
+        self,
+        report_node: cst.CSTNode,
+        target: cst.CSTNode,
+        plan: _Plan,
+        writer: ErrnoWriter | None,
+        build: Callable[[ErrnoWriter], cst.CSTNode | None],
+        read: ErrnoRead | None = None,
+        negated: bool = False,
+    ) -> None:
+        """Report ``plan`` at ``report_node`` with a fix replacing ``target``."""
+        suggestion = self._suggestion(writer, plan.names)
+        fix: Fix | None = None
+        if read is not None and plan.reset_class and isinstance(target, cst.BaseExpression):
+            netcompat = self._netcompat_fix(read, negated, target)
+            if netcompat is not None:
+                call, spelled, imports = netcompat
+                call = _with_parens(call, target)
+                message = f"{plan.message}: use {spelled}"
+                fix = Fix(call, "unsafe", f"Use {spelled}", target=target, imports=imports)
+                self.report(report_node, message, fix=fix)
+                return
+        message = f"{plan.message}: compare with {suggestion}"
+        if writer is not None:
+            replacement = build(writer)
+            if replacement is not None:
+                fix = Fix(
+                    replacement,
+                    plan.safety,
+                    self.FIX_TITLE.format(constants=suggestion),
+                    target=target,
+                    imports=writer.imports,
+                )
+        self.report(report_node, message, fix=fix)
+
+    # -- visitors ----------------------------------------------------------------
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if id(node) in self._handled:
+            return
+        compared = self._compared(node)
+        if compared is None:
+            return
+        existing = [errno_name_of(self, v) for v in compared.values]
+        siblings = self._siblings.get(id(node), [])
+        plan = _plan(compared.numbers(), existing, compared.read.origin, siblings)
+        if plan is None:
+            return
+        wanted = [n for n in plan.names if n is not None]
+        writer = errno_writer(self, node, wanted)
+
+        def build(writer: ErrnoWriter) -> cst.BaseExpression | None:
+            return _rewrite(compared, plan.names, existing, writer)
+
+        self._finish(node, node, plan, writer, build, compared.read, compared.negated)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        if (
+            isinstance(parent, cst.BooleanOperation)
+            and parent.left is node
+            and not node.lpar
+            and type(parent.operator) is type(node.operator)
+        ):
+            return  # not the top of its chain
+        first_operand, links = _chain(node)
+        prefixes: list[cst.BaseExpression] = [first_operand, *links]
+        operands = [first_operand] + [link.right for link in links]
+        negated = isinstance(node.operator, cst.And)
+        compared = [self._chain_member(o, negated) for o in operands]
+        start = 0
+        while start < len(operands):
+            first = compared[start]
+            end = start
+            if first is not None:
+                key = code_of(first.subject)
+                while (
+                    end + 1 < len(operands)
+                    and (following := compared[end + 1]) is not None
+                    and code_of(following.subject) == key
+                    and not contains_comment(links[end].operator)
+                ):
+                    end += 1
+            if end > start:
+                self._merge_run(prefixes, compared, start, end, negated)
+            start = end + 1
+
+    def _chain_member(self, node: cst.BaseExpression, negated: bool) -> _Compared | None:
+        if not isinstance(node, cst.Comparison) or node.lpar or contains_comment(node):
+            return None
+        compared = self._compared(node)
+        if compared is None or compared.negated != negated:
+            return None
+        if not all(isinstance(v, cst.Integer) for v in compared.values):
+            return None
+        return compared
+
+    def _merge_run(
+        self,
+        prefixes: list[cst.BaseExpression],
+        compared: list[_Compared | None],
+        start: int,
+        end: int,
+        negated: bool,
+    ) -> None:
+        run = [c for c in compared[start : end + 1] if c is not None]
+        numbers: list[int | None] = [n for c in run for n in c.numbers()]
+        first = run[0]
+        plan = _plan(numbers, [None] * len(numbers), first.read.origin)
+        results = []
+        if plan is not None:
+            results = list(
+                dict.fromkeys(n if n is not None else f"#{i}" for i, n in enumerate(plan.names))
+            )
+        if plan is None or len(results) >= len(run):
+            # Nothing to merge: each comparison stands alone, the others as context.
+            for member in run:
+                own = member.numbers()
+                others = [n for c in run if c is not member for n in c.numbers()]
+                self._siblings[id(member.node)] = others if own else []
+            return
+        for member in run:
+            self._handled.add(id(member.node))
+        target = prefixes[end]
+        writer = errno_writer(self, first.node, [n for n in plan.names if n is not None])
+        values_nodes = [v for c in run for v in c.values]
+
+        def build(writer: ErrnoWriter) -> cst.BaseExpression:
+            values: list[cst.BaseExpression] = []
+            seen: set[str] = set()
+            for value, name in zip(values_nodes, plan.names):
+                if name is None:
+                    values.append(value)
+                elif name not in seen:
+                    seen.add(name)
+                    values.append(writer.constant(name))
+            merged = membership(
+                first.subject,
+                values,
+                negated=negated,
+                operator=first.operator,
+                subject_first=first.subject_first or len(values) > 1,
+            )
+            if start == 0:
+                return merged.with_changes(lpar=target.lpar, rpar=target.rpar)
+            before = prefixes[start]
+            assert isinstance(before, cst.BooleanOperation)
+            return cst.BooleanOperation(
+                left=prefixes[start - 1],
+                operator=before.operator,
+                right=merged,
+                lpar=target.lpar,
+                rpar=target.rpar,
+            )
+
+        self._finish(first.node, target, plan, writer, build, first.read, negated)
+
+    def visit_Match(self, node: cst.Match) -> None:
+        read = errno_read(self, node.subject)
+        if read is None:
+            return
+        for case in node.cases:
+            self._match_case(case, read)
+
+    def _match_case(self, case: cst.MatchCase, read: ErrnoRead) -> None:
+        pattern = case.pattern
+        if isinstance(pattern, cst.MatchValue):
+            values = [pattern.value]
+        elif isinstance(pattern, cst.MatchOr) and all(
+            isinstance(e.pattern, cst.MatchValue) for e in pattern.patterns
+        ):
+            values = [e.pattern.value for e in pattern.patterns if isinstance(e.pattern, cst.MatchValue)]
+        else:
+            return
+        numbers = [_int_value(v) for v in values]
+        existing = [errno_name_of(self, v) for v in values]
+        plan = _plan(numbers, existing, read.origin)
+        if plan is None:
+            return
+        writer = errno_writer(self, case, [n for n in plan.names if n is not None], dotted=True)
+
+        def build(writer: ErrnoWriter) -> cst.MatchPattern:
+            if isinstance(pattern, cst.MatchValue):
+                name = plan.names[0]
+                assert name is not None
+                return pattern.with_changes(value=writer.constant(name))
+            assert isinstance(pattern, cst.MatchOr)
+            kept = rebuild_elements(pattern.patterns, plan.names, writer, present=existing)
+            if len(kept) == 1:
+                only = kept[0]
+                assert isinstance(only, cst.MatchOrElement)
+                return only.pattern
+            return pattern.with_changes(patterns=kept)
+
+        self._finish(pattern, pattern, plan, writer, build)
+
+
+def _with_parens(new: cst.BaseExpression, old: cst.CSTNode) -> cst.BaseExpression:
+    lpar = getattr(old, "lpar", ())
+    rpar = getattr(old, "rpar", ())
+    if lpar:
+        return new.with_changes(lpar=lpar, rpar=rpar)
+    return new
+
+
+def _chain(node: cst.BooleanOperation) -> tuple[cst.BaseExpression, list[cst.BooleanOperation]]:
+    """Split an ``a or b or c`` chain into its first operand and its links.
+
+    Python nests the chain to the left: ``((a or b) or c)``.  The links are
+    the nested operations from the inside out (``a or b``, then the whole),
+    so link ``i`` ends with operand ``i + 1`` and spans operands ``0..i+1``.
+    A parenthesised inner chain is one operand.
+    """
+    links: list[cst.BooleanOperation] = []
+    current: cst.BaseExpression = node
+    operator_type = type(node.operator)
+    while (
+        isinstance(current, cst.BooleanOperation)
+        and type(current.operator) is operator_type
+        and (current is node or not current.lpar)
+    ):
+        links.append(current)
+        current = current.left
+    links.reverse()
+    return current, links
+
+
+def _rewrite(
+    compared: _Compared,
+    names: Sequence[str | None],
+    existing: Sequence[str | None],
+    writer: ErrnoWriter,
+) -> cst.BaseExpression:
+    node = compared.node
+    if compared.container is None:
+        name = names[0]
+        assert name is not None
+        literal = compared.values[0]
+        constant = writer.constant(name)
+        assert isinstance(constant, (cst.Attribute, cst.Name))
+        constant = constant.with_changes(lpar=literal.lpar, rpar=literal.rpar)
+        if compared.subject_first:
+            target = node.comparisons[0]
+            return node.with_changes(comparisons=[target.with_changes(comparator=constant)])
+        return node.with_changes(left=constant)
+    container = compared.container
+    kept = rebuild_elements(container.elements, names, writer, present=existing)  # type: ignore[arg-type]
+    if len(kept) == 1:
+        only = kept[0]
+        assert isinstance(only, cst.Element)
+        new = membership(
+            compared.subject, [only.value], negated=compared.negated, operator=compared.operator
+        )
+    else:
+        new = node.with_changes(
+            comparisons=[node.comparisons[0].with_changes(comparator=container.with_changes(elements=kept))]
+        )
+    return _with_parens(new, node)

@@ -1,0 +1,542 @@
+"""NC007 unreachable-except."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Union
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from .._exceptions import SUPPORTED_VERSIONS, canonical, catches, handler_types, key, short
+from .._nodes import code_of
+from ..gate import AstIndex
+from ..rule import Fix, Invalid, Rule, Valid
+
+Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
+TryNode = Union[cst.Try, cst.TryStar]
+
+_SEED = """\
+import errno
+import socket
+
+try:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        s.connect((HOST, PORT))
+        data = s.recv(1024)
+except socket.error as e:
+    if e.errno == errno.WSAECONNRESET:  # On Windows
+        print("Error: Connection was reset by the peer.")
+    elif e.errno == errno.ECONNRESET:  # On Linux/macOS
+        print("Error: Connection was reset by the peer.")
+    else:
+        print(f"A socket error occurred: {e}")
+except socket.timeout:  # error
+    print("Error: The connection timed out.")
+except Exception as e:
+    print(f"An unexpected error occurred: {e}")
+"""
+
+_SEED_FIXED = """\
+import errno
+import socket
+
+try:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        s.connect((HOST, PORT))
+        data = s.recv(1024)
+except socket.timeout:  # error
+    print("Error: The connection timed out.")
+except socket.error as e:
+    if e.errno == errno.WSAECONNRESET:  # On Windows
+        print("Error: Connection was reset by the peer.")
+    elif e.errno == errno.ECONNRESET:  # On Linux/macOS
+        print("Error: Connection was reset by the peer.")
+    else:
+        print(f"A socket error occurred: {e}")
+except Exception as e:
+    print(f"An unexpected error occurred: {e}")
+"""
+
+
+def _try(handlers: str, head: str = "") -> str:
+    return f"{head}try:\n    work()\n{handlers}"
+
+
+class UnreachableExcept(Rule):
+    """An ``except`` clause that never runs because an earlier clause catches its type.
+
+    ## What it does
+    Finds an ``except`` clause of a ``try`` (or ``except*`` clause of a
+    ``try``/``except*``) whose every exception type is already caught by an
+    earlier clause of the same statement: ``except socket.error`` before
+    ``except socket.timeout``, ``except OSError`` before ``except
+    ConnectionResetError``, ``except Exception`` before anything but
+    ``BaseException``'s other children.  Aliases are understood
+    (``IOError``, ``EnvironmentError``, ``socket.error``, ``select.error`` and
+    ``os.error`` are all ``OSError``), and so are ``import socket as s`` and
+    ``from socket import error``.  A tuple clause is unreachable only when
+    every type in it is caught earlier.
+
+    ## Why is this bad?
+    Python tries the clauses in order and runs the first that matches, so the
+    later clause is dead code: its handling (a timeout message, a retry on a
+    reset) never happens.  ``socket.timeout`` is a subclass of ``OSError``
+    (``socket.error``), and since Python 3.10 simply another name for
+    ``TimeoutError``, so ``except socket.error`` placed first swallows every
+    timeout.
+
+    ## Example
+    ```python
+    try:
+        data = sock.recv(1024)
+    except socket.error as e:
+        log.warning("socket error: %s", e)
+    except socket.timeout:
+        retry()
+    ```
+
+    ## Use instead
+    ```python
+    try:
+        data = sock.recv(1024)
+    except socket.timeout:
+        retry()
+    except socket.error as e:
+        log.warning("socket error: %s", e)
+    ```
+
+    ## Fix safety
+    Unsafe: the fix moves the narrower clause (with its comments and body)
+    just before the earliest clause that shadows it, so its body now runs for
+    those errors where the broader clause's body ran before: that is the
+    intent of the code, but it is a change of behaviour.  No fix for a
+    duplicate clause (the fix would only make the other copy dead), for a
+    clause whose move would shadow a clause it jumps over, or for a bare
+    ``except:`` (it must stay last).
+
+    ## Known problems
+    Only exception classes of the standard library are known (builtins and
+    the ``socket``, ``ssl``, ``select``, ``asyncio``, ``concurrent.futures``,
+    ``urllib.error``, ``http.client`` and ``smtplib`` ones); a clause naming
+    any other class, a variable or a starred tuple is never reported nor
+    counted as shadowing.  A clause is reported only if it is dead on every
+    supported Python (3.9 to 3.13): ``except TimeoutError`` before ``except
+    socket.timeout`` is dead only from 3.10 on, so it is not reported.
+    """
+
+    CODE = "NC007"
+    NAME = "unreachable-except"
+    MESSAGE = "`{clause}` can never run: {why}"
+    FIX_TITLE = "Move `{clause}` before `{outer}`"
+    FIX_SAFETY = "unsafe"
+    REQUIRES_TEXT = ("except",)
+
+    VALID = [
+        Valid(
+            _try("except ValueError:\n    a()\nexcept OSError:\n    b()\n"), id="unrelated-types"
+        ),
+        Valid(
+            _try("except ConnectionResetError:\n    a()\nexcept OSError:\n    b()\n"),
+            id="narrow-first",
+        ),
+        Valid(
+            _try(
+                "except socket.timeout:\n    a()\nexcept socket.error:\n    b()\n",
+                "import socket\n",
+            ),
+            id="seed-order-fixed",
+        ),
+        Valid(
+            _try(
+                "except Exception:\n    a()\nexcept MyError:\n    b()\n",
+                "class MyError(Exception):\n    pass\n",
+            ),
+            id="user-class-unknown",
+        ),
+        Valid(
+            _try(
+                "except OSError:\n    a()\nexcept mysql.connector.Error:\n    b()\n",
+                "import mysql.connector\n",
+            ),
+            id="third-party-class",
+        ),
+        Valid(
+            _try(
+                "except Exception:\n    a()\nexcept ConnectionResetError:\n    b()\n",
+                "from .compat import ConnectionResetError\n",
+            ),
+            id="name-imported-from-elsewhere",
+        ),
+        Valid(
+            _try(
+                "except OSError:\n    a()\nexcept ConnectionResetError:\n    b()\n",
+                "class OSError(Exception):\n    pass\n",
+            ),
+            id="builtin-name-shadowed",
+        ),
+        Valid(
+            _try(
+                "except TimeoutError:\n    a()\nexcept socket.timeout:\n    b()\n",
+                "import socket\n",
+            ),
+            id="timeout-alias-only-since-3-10",
+        ),
+        Valid(
+            _try(
+                "except socket.timeout:\n    a()\nexcept TimeoutError:\n    b()\n",
+                "import socket\n",
+            ),
+            id="timeout-alias-only-since-3-10-reversed",
+        ),
+        Valid(
+            _try(
+                "except OSError:\n    a()\nexcept asyncio.TimeoutError:\n    b()\n",
+                "import asyncio\n",
+            ),
+            id="asyncio-timeout-oserror-only-since-3-11",
+        ),
+        Valid(
+            _try("except Exception:\n    a()\nexcept KeyboardInterrupt:\n    b()\n"),
+            id="base-exception-child",
+        ),
+        Valid(
+            _try(
+                "except (OSError, ValueError):\n    a()\nexcept (socket.timeout, KeyError):\n    b()\n",
+                "import socket\n",
+            ),
+            id="tuple-partly-reachable",
+        ),
+        Valid(
+            _try("except OSError:\n    a()\nexcept RETRYABLE:\n    b()\n"),
+            id="variable-clause",
+        ),
+        Valid(
+            _try("except Exception:\n    a()\nexcept (*ERRORS, KeyError):\n    b()\n"),
+            id="starred-tuple",
+        ),
+        Valid(
+            _try(
+                "except RETRYABLE:\n    a()\nexcept ConnectionResetError:\n    b()\n",
+                "RETRYABLE = (OSError,)\n",
+            ),
+            id="variable-does-not-shadow",
+        ),
+        Valid(
+            "try:\n    try:\n        work()\n    except OSError:\n        a()\n"
+            "except ConnectionResetError:\n    b()\n",
+            id="nested-try-is-separate",
+        ),
+        Valid(_try("except OSError:\n    a()\nexcept:\n    b()\n"), id="bare-except-last"),
+        Valid(
+            _try(
+                "except ssl.SSLError:\n    a()\nexcept socket.timeout:\n    b()\n",
+                "import socket, ssl\n",
+            ),
+            id="siblings",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            _SEED,
+            _SEED_FIXED,
+            unsafe=True,
+            message="`except socket.timeout` can never run: `except socket.error` on line 9",
+            id="seed-socket-error-before-timeout",
+        ),
+        Invalid(_SEED, None, id="seed-no-safe-fix"),
+        Invalid(
+            _try("except OSError:\n    a()\nexcept ConnectionResetError:  # error\n    b()\n"),
+            _try("except ConnectionResetError:  # error\n    b()\nexcept OSError:\n    a()\n"),
+            unsafe=True,
+            message="ConnectionResetError is a subclass of OSError",
+            id="oserror-before-reset",
+        ),
+        Invalid(
+            _try("except IOError:\n    a()\nexcept BrokenPipeError:  # error\n    b()\n"),
+            _try("except BrokenPipeError:  # error\n    b()\nexcept IOError:\n    a()\n"),
+            unsafe=True,
+            message="BrokenPipeError is a subclass of OSError; IOError is OSError",
+            id="ioerror-alias",
+        ),
+        Invalid(
+            _try("except EnvironmentError:\n    a()\nexcept OSError:  # error\n    b()\n"),
+            None,
+            unsafe=True,
+            message="EnvironmentError and OSError are the same class",
+            id="alias-duplicate-no-fix",
+        ),
+        Invalid(
+            _try(
+                "except select.error:\n    a()\nexcept socket.gaierror:  # error\n    b()\n",
+                "import select, socket\n",
+            ),
+            _try(
+                "except socket.gaierror:  # error\n    b()\nexcept select.error:\n    a()\n",
+                "import select, socket\n",
+            ),
+            unsafe=True,
+            id="select-error-alias",
+        ),
+        Invalid(
+            _try(
+                "except s.error as e:\n    a(e)\nexcept s.timeout:  # error\n    b()\n",
+                "import socket as s\n",
+            ),
+            _try(
+                "except s.timeout:  # error\n    b()\nexcept s.error as e:\n    a(e)\n",
+                "import socket as s\n",
+            ),
+            unsafe=True,
+            id="module-alias",
+        ),
+        Invalid(
+            _try(
+                "except error:\n    a()\nexcept timeout:  # error\n    b()\n",
+                "from socket import error, timeout\n",
+            ),
+            _try(
+                "except timeout:  # error\n    b()\nexcept error:\n    a()\n",
+                "from socket import error, timeout\n",
+            ),
+            unsafe=True,
+            id="from-import",
+        ),
+        Invalid(
+            _try("except Exception:\n    a()\nexcept ValueError:  # error\n    b()\n"),
+            _try("except ValueError:  # error\n    b()\nexcept Exception:\n    a()\n"),
+            unsafe=True,
+            id="exception-first",
+        ),
+        Invalid(
+            _try(
+                "except Exception:\n    a()\nexcept asyncio.TimeoutError:  # error\n    b()\n",
+                "import asyncio\n",
+            ),
+            _try(
+                "except asyncio.TimeoutError:  # error\n    b()\nexcept Exception:\n    a()\n",
+                "import asyncio\n",
+            ),
+            unsafe=True,
+            id="exception-before-asyncio-timeout",
+        ),
+        Invalid(
+            _try(
+                "except (OSError, ValueError):\n    a()\nexcept socket.timeout:  # error\n    b()\n",
+                "import socket\n",
+            ),
+            _try(
+                "except socket.timeout:  # error\n    b()\nexcept (OSError, ValueError):\n    a()\n",
+                "import socket\n",
+            ),
+            unsafe=True,
+            id="tuple-outer",
+        ),
+        Invalid(
+            _try(
+                "except OSError:\n    a()\nexcept ValueError:\n    b()\n"
+                "except (ConnectionResetError, UnicodeError):  # error\n    c()\n"
+            ),
+            _try(
+                "except (ConnectionResetError, UnicodeError):  # error\n    c()\n"
+                "except OSError:\n    a()\nexcept ValueError:\n    b()\n"
+            ),
+            unsafe=True,
+            message="every type it names is caught earlier",
+            id="tuple-inner-all-caught",
+        ),
+        Invalid(
+            _try(
+                "except ValueError:\n    a()\nexcept OSError:\n    b()\n"
+                "except TimeoutError:  # error\n    c()\n"
+            ),
+            _try(
+                "except ValueError:\n    a()\nexcept TimeoutError:  # error\n    c()\n"
+                "except OSError:\n    b()\n"
+            ),
+            unsafe=True,
+            id="moves-just-before-the-shadowing-clause",
+        ),
+        Invalid(
+            _try(
+                "# broad\nexcept OSError as e:  # any socket error\n    log(e)\n    # end of broad\n"
+                "# the reset case\nexcept ConnectionResetError:  # error\n    # reconnect\n"
+                "    reconnect()\nelse:\n    done()\nfinally:\n    close()\n"
+            ),
+            _try(
+                "# the reset case\nexcept ConnectionResetError:  # error\n    # reconnect\n"
+                "    reconnect()\n# broad\nexcept OSError as e:  # any socket error\n    log(e)\n"
+                "    # end of broad\nelse:\n    done()\nfinally:\n    close()\n"
+            ),
+            unsafe=True,
+            id="keeps-comments-else-finally",
+        ),
+        Invalid(
+            "def f():\n    try:\n        work()\n    except OSError:\n        a()\n"
+            "    except ConnectionResetError:  # error\n        b()\n"
+            "    except BrokenPipeError:  # error\n        c()\n",
+            "def f():\n    try:\n        work()\n    except ConnectionResetError:  # error\n"
+            "        b()\n    except BrokenPipeError:  # error\n        c()\n"
+            "    except OSError:\n        a()\n",
+            unsafe=True,
+            count=2,
+            id="two-dead-clauses",
+        ),
+        Invalid(
+            _try("except OSError:\n    a()\nexcept OSError:  # error\n    b()\n"),
+            None,
+            unsafe=True,
+            message="`except OSError` on line 3 already catches it",
+            id="duplicate-no-fix",
+        ),
+        Invalid(
+            _try("except BaseException:\n    a()\nexcept:  # error\n    b()\n"),
+            None,
+            unsafe=True,
+            message="`except:` can never run: `except BaseException` on line 3 already catches it",
+            id="bare-except-after-base-exception-no-fix",
+        ),
+        Invalid(
+            _try(
+                "except OSError:\n    a()\nexcept (ConnectionResetError, OSError):  # error\n    b()\n"
+            ),
+            None,
+            unsafe=True,
+            id="move-would-shadow-no-fix",
+        ),
+        Invalid(
+            _try("except* OSError:\n    a()\nexcept* ConnectionResetError:  # error\n    b()\n"),
+            _try("except* ConnectionResetError:  # error\n    b()\nexcept* OSError:\n    a()\n"),
+            unsafe=True,
+            message="`except* ConnectionResetError` can never run: `except* OSError` on line 3",
+            id="except-star",
+        ),
+        Invalid(
+            _try(
+                "except ssl.SSLError:\n    a()\nexcept ssl.SSLEOFError:  # error\n    b()\n",
+                "import ssl\n",
+            ),
+            _try(
+                "except ssl.SSLEOFError:  # error\n    b()\nexcept ssl.SSLError:\n    a()\n",
+                "import ssl\n",
+            ),
+            unsafe=True,
+            id="ssl",
+        ),
+    ]
+
+    @classmethod
+    def gate(cls, index: AstIndex) -> bool:
+        return index.multi_handler_try
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._check(node)
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self._check(node)
+
+    def _check(self, node: TryNode) -> None:
+        handlers: Sequence[Handler] = node.handlers
+        if len(handlers) < 2:
+            return
+        types = [handler_types(self, handler) for handler in handlers]
+        for index in range(1, len(handlers)):
+            shadows = _shadowing(types[:index], types[index])
+            if shadows is None:
+                continue
+            self._report(node, index, shadows, types)
+
+    def _report(
+        self,
+        node: TryNode,
+        index: int,
+        shadows: list[tuple[int, str, str]],
+        types: list[list[str | None]],
+    ) -> None:
+        handlers = node.handlers
+        handler = handlers[index]
+        lines = [self._line(handlers[i]) for i, _, _ in shadows]
+        if len(shadows) == 1:
+            i, outer_type, inner_type = shadows[0]
+            reason = _why(outer_type, inner_type)
+            why = f"`{_clause(handlers[i])}` on line {lines[0]} already catches it"
+            why += f" ({reason})" if reason else ""
+        else:
+            parts = [
+                f"{short(inner_type)} by `{_clause(handlers[i])}` on line {line}"
+                for (i, _, inner_type), line in zip(shadows, lines)
+            ]
+            why = "every type it names is caught earlier (" + "; ".join(parts) + ")"
+        first = min(i for i, _, _ in shadows)
+        fix = None
+        moved = types[index]
+        if handler.type is not None and not any(
+            _covers(moved, types[k]) for k in range(first, index)
+        ):
+            reordered = [*handlers[:first], handler, *handlers[first:index], *handlers[index + 1 :]]
+            fix = Fix(
+                node.with_changes(handlers=reordered),
+                "unsafe",
+                self.FIX_TITLE.format(clause=_clause(handler), outer=_clause(handlers[first])),
+                target=node,
+            )
+        self.report(handler, self.MESSAGE.format(clause=_clause(handler), why=why), fix=fix)
+
+    def _line(self, handler: Handler) -> int:
+        return self.get_metadata(PositionProvider, handler).start.line
+
+
+def _shadowing(
+    earlier: list[list[str | None]], later: list[str | None]
+) -> list[tuple[int, str, str]] | None:
+    """For each type of ``later``, the first earlier clause catching it; None if one escapes."""
+    found: list[tuple[int, str, str]] = []
+    for inner in later:
+        if inner is None:
+            return None
+        hit = next(
+            (
+                (i, outer, inner)
+                for i, clause in enumerate(earlier)
+                for outer in clause
+                if outer is not None and catches(outer, inner)
+            ),
+            None,
+        )
+        if hit is None:
+            return None
+        found.append(hit)
+    return found
+
+
+def _covers(moved: list[str | None], clause: list[str | None]) -> bool:
+    """Whether ``moved``, placed before ``clause``, would catch everything it names."""
+    return all(
+        inner is not None and any(outer is not None and catches(outer, inner) for outer in moved)
+        for inner in clause
+    )
+
+
+def _clause(handler: Handler) -> str:
+    """``except X``, ``except* X`` or ``except:``, as written."""
+    if handler.type is None:
+        return "except:"
+    star = "*" if isinstance(handler, cst.ExceptStarHandler) else ""
+    return f"except{star} {code_of(handler.type)}"
+
+
+def _why(outer: str, inner: str) -> str:
+    """Why ``except outer`` catches ``inner``, in words."""
+    last = SUPPORTED_VERSIONS[-1]
+    outer_key, inner_key = key(outer) or outer, key(inner) or inner
+    target = canonical(outer_key, last)
+    if outer_key == inner_key:
+        return ""
+    if target == canonical(inner_key, last):
+        return f"{short(outer_key)} and {short(inner_key)} are the same class"
+    reason = f"{short(inner_key)} is a subclass of {short(target)}"
+    if target != outer_key:
+        reason += f"; {short(outer_key)} is {short(target)}"
+    return reason
