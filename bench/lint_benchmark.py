@@ -54,7 +54,7 @@ FIXIT_TARGET = 30.0  # netcompat at least this many times faster than Fixit, col
 RUFF_TARGET = 5.0  # netcompat cold at most this many times ruff's time
 WARM_TARGET = 0.3  # seconds for a warm re-run over unchanged files
 
-DEFAULT_TIMEOUT = 600.0
+DEFAULT_TIMEOUT = 900.0
 DEFAULT_FIXIT_TIMEOUT = 900.0
 INSTALL_TIMEOUT = 600.0
 
@@ -113,6 +113,8 @@ class Timing:
     label: str
     command: list[str]
     seconds: list[float] = field(default_factory=list)
+    #: CPU seconds (user + system) of the process and the children it waited for.
+    cpu: list[float] = field(default_factory=list)
     returncode: int | None = None
     timed_out: bool = False
     skipped: str | None = None
@@ -143,6 +145,23 @@ class Output:
     stderr: str
 
 
+def children_cpu() -> float:
+    """CPU seconds used so far by the child processes this one has waited for."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load_average() -> str:
+    try:
+        return "/".join(f"{value:.1f}" for value in os.getloadavg())
+    except (AttributeError, OSError):
+        return "?"
+
+
 def run_timed(
     command: Sequence[str],
     *,
@@ -150,8 +169,8 @@ def run_timed(
     env: dict[str, str] | None,
     timeout: float,
     log: Path,
-) -> tuple[float, Output | None]:
-    """Run ``command``; return its wall time and output (None when it timed out).
+) -> tuple[float, float, Output | None]:
+    """Run ``command``; return its wall time, CPU time and output (None on timeout).
 
     The command gets its own process group, so a timeout also ends the worker
     processes it started.  Output goes to files (a Fixit traceback can be
@@ -160,6 +179,7 @@ def run_timed(
     out_path = log.with_suffix(".out")
     err_path = log.with_suffix(".err")
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        cpu_before = children_cpu()
         start = time.perf_counter()
         process = subprocess.Popen(
             list(command), cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True
@@ -169,9 +189,9 @@ def run_timed(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            return time.perf_counter() - start, None
+            return time.perf_counter() - start, children_cpu() - cpu_before, None
         elapsed = time.perf_counter() - start
-    return elapsed, Output(
+    return elapsed, children_cpu() - cpu_before, Output(
         returncode,
         out_path.read_text(encoding="utf-8", errors="replace"),
         err_path.read_text(encoding="utf-8", errors="replace"),
@@ -214,28 +234,60 @@ class Bench:
         for _ in range(self.repeat):
             for command in before_each:
                 self._runs += 1
-                _, prep = run_timed(
+                _, _, prep = run_timed(
                     command, cwd=self.root, env=env, timeout=timeout, log=self.logs / f"{self._runs:02d}"
                 )
                 if prep is None or prep.returncode not in ok_codes:
                     timing.failures.append(f"preparing command failed: {' '.join(command)}")
                     return prep
             self._runs += 1
-            elapsed, output = run_timed(
+            load = load_average()
+            elapsed, cpu, output = run_timed(
                 timing.command, cwd=self.root, env=env, timeout=timeout, log=self.logs / f"{self._runs:02d}"
             )
-            print(f"  {timing.label}: {elapsed:.2f} s", flush=True)
+            print(
+                f"  {timing.label}: {elapsed:.2f} s wall, {cpu:.2f} s cpu (load before: {load})",
+                flush=True,
+            )
             if output is None:
                 timing.timed_out = True
                 timing.failures.append(f"timed out after {timeout:.0f} s (process group killed)")
                 return None
             timing.seconds.append(elapsed)
+            timing.cpu.append(cpu)
             timing.returncode = output.returncode
             if output.returncode not in ok_codes:
                 timing.failures.append(
                     f"exit code {output.returncode}: {self.display(_tail(output.stderr or output.stdout))}"
                 )
         return output
+
+
+def snapshot_source(root: Path) -> Path:
+    """Copy this checkout's packages under ``root``, so every run lints with the same rules."""
+    target = root / "netcompat-src"
+    for package in ("lintrules", "netcompat"):
+        shutil.copytree(
+            REPO_ROOT / package, target / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return target
+
+
+def enabled_rules(env: dict[str, str], cwd: Path) -> str:
+    """The codes ``netcompat-lint rules`` lists, default-disabled ones in parentheses."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "lintrules", "rules"],
+            env=env, cwd=cwd, capture_output=True, text=True, timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"? ({error})"
+    codes = []
+    for line in done.stdout.splitlines():
+        code = line.split(" ", 1)[0]
+        if code and "(engine)" not in line:
+            codes.append(f"({code})" if line.rstrip().endswith("(opt-in)") else code)
+    return " ".join(codes) if codes else f"? ({_tail(done.stderr, 1)})"
 
 
 def _env_with_path(extra: Path, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -321,21 +373,27 @@ class Funnel:
     libcst_failed: list[str] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)
     per_rule: dict[str, list[int]] = field(default_factory=dict)
+    with_libcst: bool = False
     findings: int = 0
     metadata: list[str] = field(default_factory=list)
+    #: (seconds in libcst parse + metadata + rules, file) for every file libcst saw.
+    slowest: list[tuple[float, str]] = field(default_factory=list)
 
     def add(self, phase: str, seconds: float) -> None:
         self.phases[phase] = self.phases.get(phase, 0.0) + seconds
 
 
-def funnel(tree: Path, root: Path) -> Funnel:
+def funnel(tree: Path, root: Path, source: Path, *, with_libcst: bool) -> Funnel:
     """Walk netcompat's pipeline over ``tree`` one file at a time, timing each phase.
 
     The steps are those of ``lintrules.engine._analyse`` (text prefilter,
     ``ast`` parse and index, gates, libcst parse, metadata, batched visit) with
-    the default configuration; fixing, noqa and output are left out.
+    the default configuration; fixing, noqa and output are left out.  Without
+    ``with_libcst`` it stops at the gates (cheap); with it, it also parses,
+    computes the rules' metadata and runs them, which costs as much as a
+    ``--jobs 1`` run.
     """
-    sys.path.insert(0, str(REPO_ROOT))
+    sys.path.insert(0, str(source))
     import ast
     import warnings
 
@@ -347,10 +405,10 @@ def funnel(tree: Path, root: Path) -> Funnel:
     from lintrules.files import discover
     from lintrules.gate import AstIndex
 
-    result = Funnel()
+    result = Funnel(with_libcst=with_libcst)
     config = Config(root=root)
     rules = config.enabled_rules()
-    result.per_rule = {rule.CODE: [0, 0] for rule in rules}
+    result.per_rule = {rule.CODE: [0, 0, 0] for rule in rules}
     files = discover([str(tree)], root=root).files
     result.discovered = len(files)
     clock = time.perf_counter
@@ -401,8 +459,12 @@ def funnel(tree: Path, root: Path) -> Funnel:
         result.gated.append((len(data), name))
         for rule in active:
             result.per_rule[rule.CODE][1] += 1
+        if len(active) == 1:
+            result.per_rule[active[0].CODE][2] += 1
+        if not with_libcst:
+            continue
 
-        start = clock()
+        libcst_start = start = clock()
         try:
             module = cst.parse_module(data)
         except (cst.ParserSyntaxError, RecursionError) as error:
@@ -432,6 +494,7 @@ def funnel(tree: Path, root: Path) -> Funnel:
         except RecursionError:
             result.libcst_failed.append(f"{name}: RecursionError in rules")
         result.add("rules (batched visit)", clock() - start)
+        result.slowest.append((clock() - libcst_start, name))
         result.findings += sum(len(instance.reports) for instance in instances)
     return result
 
@@ -460,13 +523,14 @@ def seconds_text(timing: Timing) -> str:
 
 def print_table(ours: Timing, timings: Sequence[Timing]) -> None:
     width = max(len(t.label) for t in timings)
-    print(f"\n{'tool':<{width}}  {'seconds':>16}  vs netcompat cold")
-    print(f"{'-' * width}  {'-' * 16}  {'-' * 34}")
+    print(f"\n{'tool':<{width}}  {'wall s':>16}  {'cpu s':>8}  wall time vs netcompat cold")
+    print(f"{'-' * width}  {'-' * 16}  {'-' * 8}  {'-' * 34}")
     for timing in timings:
         ratio = "" if timing.label.startswith("netcompat") else ratio_text(ours, timing)
-        print(f"{timing.label:<{width}}  {seconds_text(timing):>16}  {ratio}")
+        cpu = f"{statistics.median(timing.cpu):.2f}" if timing.cpu else "-"
+        print(f"{timing.label:<{width}}  {seconds_text(timing):>16}  {cpu:>8}  {ratio}")
         if timing.note:
-            print(f"{'':<{width}}  {'':>16}  ({timing.note})")
+            print(f"{'':<{width}}  {'':>16}  {'':>8}  ({timing.note})")
 
 
 def print_targets(cold: Timing, warm: Timing, fixit: Timing, ruff: Timing) -> None:
@@ -525,26 +589,26 @@ def print_failures(timings: Sequence[Timing], limit: int = 12) -> None:
         print("  none")
 
 
-def print_funnel(result: Funnel, cold_jobs1: Timing | None, limit: int = 10) -> None:
-    print("\nnetcompat pipeline, file by file in one process (untimed above; default rules):")
+def print_funnel(result: Funnel, limit: int = 10) -> None:
+    print("\nnetcompat pipeline, file by file in one process (not in the table; default rules):")
     print(f"  files discovered:                 {result.discovered}")
     print(f"  pass the text prefilter:          {len(result.prefiltered)}")
     print(f"  ast.parse failed (go to libcst):  {len(result.ast_failed)}")
     print(f"  pass an ast gate -> libcst parse: {len(result.gated)}")
-    print(f"  libcst parse or metadata failed:  {len(result.libcst_failed)}")
-    print(f"  findings (before noqa):           {result.findings}")
-    print(f"  metadata computed:                {', '.join(sorted(result.metadata)) or '-'}")
+    if result.with_libcst:
+        print(f"  libcst parse or metadata failed:  {len(result.libcst_failed)}")
+        print(f"  findings (before noqa):           {result.findings}")
+        print(f"  metadata computed:                {', '.join(sorted(result.metadata)) or '-'}")
+    else:
+        print("  (libcst phases not run: --funnel-libcst times them)")
     total = sum(result.phases.values())
-    print(f"  time by phase (sum {total:.2f} s", end="")
-    if cold_jobs1 is not None and cold_jobs1.ok:
-        print(f"; the --jobs 1 run took {cold_jobs1.value:.2f} s", end="")
-    print("):")
+    print(f"  time by phase (sum {total:.2f} s):")
     for phase, seconds in sorted(result.phases.items(), key=lambda item: -item[1]):
         share = 100 * seconds / total if total else 0.0
         print(f"    {phase:<50} {seconds:8.3f} s {share:5.1f} %")
-    print("  per rule: files kept by its text prefilter / by its ast gate:")
-    for code, (text_kept, gate_kept) in sorted(result.per_rule.items()):
-        print(f"    {code}: {text_kept:5d} / {gate_kept:5d}")
+    print("  per rule: files its text prefilter keeps / its ast gate keeps / only it keeps:")
+    for code, (text_kept, gate_kept, alone) in sorted(result.per_rule.items()):
+        print(f"    {code}: {text_kept:5d} / {gate_kept:5d} / {alone:5d}")
     for title, rows in (
         ("largest files passing the prefilter", result.prefiltered),
         ("largest files passing an ast gate (parsed by libcst)", result.gated),
@@ -554,6 +618,10 @@ def print_funnel(result: Funnel, cold_jobs1: Timing | None, limit: int = 10) -> 
             print(f"    {size:9,d} B  {name}")
         if not rows:
             print("    none")
+    if result.with_libcst:
+        print(f"  slowest files in libcst (parse + metadata + rules), of {len(result.slowest)}:")
+        for seconds, name in sorted(result.slowest, reverse=True)[:limit]:
+            print(f"    {seconds:7.3f} s  {name}")
     for title, names in (("ast.parse failed", result.ast_failed), ("libcst failed", result.libcst_failed)):
         if names:
             print(f"  {title}: {', '.join(names[:limit])}{' ...' if len(names) > limit else ''}")
@@ -580,7 +648,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ruff", type=Path, default=None, help="a ruff executable (default: ruff on PATH, else install)")
     parser.add_argument("--fixit-timeout", type=float, default=DEFAULT_FIXIT_TIMEOUT)
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="timeout of every other tool")
-    parser.add_argument("--skip-funnel", action="store_true", help="skip the untimed per-phase walk")
+    parser.add_argument(
+        "--skip-funnel", action="store_true", help="skip the walk that counts prefilter and gate passes"
+    )
+    parser.add_argument(
+        "--funnel-libcst", action="store_true",
+        help="in that walk, also time libcst parse, metadata and rules (as slow as --jobs 1)",
+    )
+    parser.add_argument("--jobs1", action="store_true", help="also time netcompat cold with --jobs 1")
     parser.add_argument("--keep", action="store_true", help="keep the copied tree and the tools' logs")
     parser.add_argument("--libcst-parse-worker", type=Path, help=argparse.SUPPRESS)
     return parser
@@ -633,12 +708,14 @@ def _bench(args: argparse.Namespace, source: Path, root: Path) -> int:
         f"{lines:,} lines, {size / 1e6:.1f} MB"
     )
     print(f"cores: {cores}; netcompat cold run: --jobs {args.jobs or f'default ({cores})'}")
-    print(f"repeats per tool: {args.repeat} (the median is reported)\n")
+    print(f"repeats per tool: {args.repeat} (the median is reported); load average {load_average()}\n")
 
     config = root / "pyproject.toml"
     config.write_text("# netcompat-lint benchmark: default settings\n[tool.netcompat-lint]\n", "utf-8")
     bench = Bench(root, tree, args.repeat)
-    env = _env_with_path(REPO_ROOT)
+    source_copy = snapshot_source(root)
+    env = _env_with_path(source_copy)
+    print(f"netcompat rules: {enabled_rules(env, root)}")
     lint = [sys.executable, "-m", "lintrules", "check", "--config", str(config), "--exit-zero", "-q"]
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     cache_dir = root / ".netcompat_cache"
@@ -649,7 +726,10 @@ def _bench(args: argparse.Namespace, source: Path, root: Path) -> int:
     findings = _netcompat_failures(bench, cold, bench.measure(cold, env=env, timeout=args.timeout))
     cold.note = f"--no-cache, {findings} findings"
     single = Timing("netcompat cold --jobs 1", [*lint, "--no-cache", "--jobs", "1", str(tree)])
-    _netcompat_failures(bench, single, bench.measure(single, env=env, timeout=args.timeout))
+    if args.jobs1:
+        _netcompat_failures(bench, single, bench.measure(single, env=env, timeout=args.timeout))
+    else:
+        single.skipped = "no --jobs1"
     fill = Timing("netcompat cold, filling cache", [*lint, *jobs, str(tree)])
     _netcompat_failures(
         bench, fill, bench.measure(fill, env=env, timeout=args.timeout, before_each=[clear_cache])
@@ -664,13 +744,14 @@ def _bench(args: argparse.Namespace, source: Path, root: Path) -> int:
     parse = _libcst_parse(bench, files, args.timeout)
     fixit = _fixit(args, bench, venv, files, lines)
 
-    timings = [cold, single, fill, warm, fixit, parse, ruff, grep]
+    timings = [cold, *([single] if args.jobs1 else []), fill, warm, fixit, parse, ruff, grep]
     print_table(cold, timings)
     print_targets(cold, warm, fixit, ruff)
     print_failures(timings)
+    print(f"\nload average at the end: {load_average()} (other work on the machine inflates wall times)")
     if not args.skip_funnel:
         print("\nwalking the pipeline file by file ...", flush=True)
-        print_funnel(funnel(tree, root), single)
+        print_funnel(funnel(tree, root, source_copy, with_libcst=args.funnel_libcst))
     if not args.keep:
         print(f"\n(logs of every run were in {bench.logs}; --keep keeps them)")
     return 0

@@ -24,6 +24,7 @@ answer about an unknown name is "no" (rules then stay quiet).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import NamedTuple, Union
 
 import libcst as cst
@@ -270,6 +271,17 @@ def catches(outer: str, inner: str, *, versions: Iterable[Version] = SUPPORTED_V
     outer_key, inner_key = key(outer), key(inner)
     if outer_key is None or inner_key is None:
         return False
+    if versions is SUPPORTED_VERSIONS:
+        return _catches_everywhere(outer_key, inner_key)
+    return _catches_on(outer_key, inner_key, versions)
+
+
+@cache
+def _catches_everywhere(outer_key: str, inner_key: str) -> bool:
+    return _catches_on(outer_key, inner_key, SUPPORTED_VERSIONS)
+
+
+def _catches_on(outer_key: str, inner_key: str, versions: Iterable[Version]) -> bool:
     checked = False
     for version in versions:
         if not (exists(outer_key, version) and exists(inner_key, version)):

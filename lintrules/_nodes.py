@@ -15,7 +15,13 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, Qualified
 
 from .rule import Rule
 
-_PLATFORM_TEST = re.compile(r"(?i)win|\bnt\b|platform|hasattr|getattr|darwin|linux|posix")
+# Words that make a test about the platform: ``sys.platform == "win32"``,
+# ``os.name == "nt"``, ``IS_WINDOWS``, ``mswindows``, ``hasattr(...)``.  Whole
+# words only, so ``e.winerror == 64`` is not mistaken for a platform test.
+_PLATFORM_TEST = re.compile(
+    r"(?i)\b(?:win|win32|win64|windows|nt|cygwin|darwin|macos|linux|posix)\b"
+    r"|(?:_|\bis|\bms)win(?:dows|32)?\b|platform|hasattr|getattr"
+)
 
 
 def qualified_names(rule: Rule, node: cst.CSTNode, *, imported_only: bool = True) -> set[str]:
@@ -87,7 +93,11 @@ def platform_guarded(rule: Rule, node: cst.CSTNode) -> bool:
         test: cst.CSTNode | None = None
         if isinstance(parent, (cst.If, cst.IfExp, cst.While)):
             test = parent.test
-        elif isinstance(parent, cst.BooleanOperation) and child is parent.right:
+        elif (
+            isinstance(parent, cst.BooleanOperation)
+            and isinstance(parent.operator, cst.And)
+            and child is parent.right
+        ):
             test = parent.left
         elif isinstance(parent, cst.FunctionDef) and _PLATFORM_TEST.search(parent.name.value):
             return True

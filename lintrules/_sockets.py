@@ -14,7 +14,7 @@ already has (scopes, qualified names, parents):
   with several bindings is a socket only when every binding that is not
   ``None`` is one.  Names alone (``sock``, ``conn``) count only with the
   ``socket-name-heuristic`` option.
-* :func:`reset_guarded`: does a handler in the same function catch a reset
+* :class:`ResetGuards`: does a handler in the same function catch a reset
   (``ConnectionResetError`` or anything wider), or does a
   ``contextlib.suppress``, ``netcompat.normalize()`` or ``@netcompat.retry``
   cover the call?  Unknown exception names (``except self.errors:``, an
@@ -32,6 +32,9 @@ from typing import Literal
 import libcst as cst
 from libcst.metadata import (
     Assignment,
+    ClassScope,
+    FunctionScope,
+    GlobalScope,
     ImportAssignment,
     ParentNodeProvider,
     QualifiedNameProvider,
@@ -254,9 +257,15 @@ def file_has_socket_evidence(index: AstIndex) -> bool:
     )
 
 
-def file_has_heuristic_names(index: AstIndex) -> bool:
-    """Whether some name or attribute in the file reads like a socket."""
-    return any(heuristic_name(name) for name in (*index.names, *index.attributes))
+def file_has_heuristic_receivers(index: AstIndex, methods: frozenset[str]) -> bool:
+    """Whether one of ``methods`` is called on something whose name reads like a socket.
+
+    Rule gates cannot see rule options, so a rule that offers
+    ``socket-name-heuristic`` keeps such files in case the option is on.
+    """
+    return any(
+        method in methods and heuristic_name(receiver) for receiver, method in index.method_calls
+    )
 
 
 @dataclass(frozen=True)
@@ -354,6 +363,9 @@ class SocketInference:
         self._class_info_cache: dict[int, _ClassInfo] = {}
         self._class_bindings_cache: dict[int, dict[str, list[_Binding]]] = {}
         self._in_progress: set[int] = set()
+        self._returns_cache: dict[int, bool] = {}
+        self._star_socket: bool | None = None
+        self._methods_cache: dict[int, dict[str, cst.FunctionDef]] = {}
 
     # -- public questions ---------------------------------------------------
     def is_socket(self, expr: cst.BaseExpression) -> bool:
@@ -412,9 +424,40 @@ class SocketInference:
         bindings = [_NEUTRAL if _is_none(value) else _Binding(value) for value in values]
         return self._verdict(bindings, depth)
 
+    def _callee_names(self, func: cst.BaseExpression) -> set[str]:
+        """Qualified names of a callee; ``socket.X`` for a bare ``X`` that only
+        ``from socket import *`` can have bound."""
+        names = qualified_names(self._rule, func)
+        if names or not isinstance(func, cst.Name) or not self._star_imports_socket(func):
+            return names
+        scope = self._rule.get_metadata(ScopeProvider, func, None)
+        if scope is None or scope[func.value]:
+            return names
+        return {f"socket.{func.value}"}
+
+    def _star_imports_socket(self, node: cst.CSTNode) -> bool:
+        if self._star_socket is None:
+            module = None
+            for parent in ancestors(self._rule, node):
+                module = parent
+            body = module.body if isinstance(module, cst.Module) else ()
+            self._star_socket = any(
+                isinstance(line, cst.SimpleStatementLine)
+                and any(
+                    isinstance(small, cst.ImportFrom)
+                    and isinstance(small.names, cst.ImportStar)
+                    and isinstance(small.module, cst.Name)
+                    and small.module.value in ("socket", "_socket")
+                    and not small.relative
+                    for small in line.body
+                )
+                for line in body
+            )
+        return self._star_socket
+
     def _call_returns_socket(self, call: cst.Call, depth: int) -> bool:
         func = call.func
-        names = qualified_names(self._rule, func)
+        names = self._callee_names(func)
         if names & _SOCKET_FACTORIES:
             return True
         if isinstance(func, cst.Attribute):
@@ -424,7 +467,73 @@ class SocketInference:
                 return self._is_socket(func.value, depth)
         if names & _CLOSING and call.args:
             return self._is_socket(call.args[0].value, depth)
-        return False
+        return self._helper_returns_socket(func, depth)
+
+    def _helper_returns_socket(self, func: cst.BaseExpression, depth: int) -> bool:
+        """A call of a function or method of this file that returns a socket:
+        ``make_socket()``, ``self._create_socket()``, or ``self._connect()``
+        where the class says ``_connect = socket.create_connection``."""
+        if isinstance(func, cst.Name):
+            scope = self._rule.get_metadata(ScopeProvider, func, None)
+            if scope is None:
+                return False
+            assignments = list(scope[func.value])
+            if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+                return False
+            node = assignments[0].node
+            return isinstance(node, cst.FunctionDef) and self._returns_socket(node, depth)
+        if not isinstance(func, cst.Attribute):
+            return False
+        owner = self._instance_class(func.value)
+        if owner is None:
+            return False
+        name = func.attr.value
+        for classdef in (owner, *self._class_info(owner).local_bases):
+            method = self._class_methods(classdef).get(name)
+            if method is not None:
+                return self._returns_socket(method, depth)
+        bindings = self._attribute_bindings(owner, name)
+        return bool(bindings) and all(
+            binding.value is not None
+            and binding.index is None
+            and bool(qualified_names(self._rule, binding.value) & _SOCKET_FACTORIES)
+            for binding in bindings
+        )
+
+    def _returns_socket(self, function: cst.FunctionDef, depth: int) -> bool:
+        """Whether every ``return`` of ``function`` gives a socket (or None)."""
+        key = id(function)
+        cached = self._returns_cache.get(key)
+        if cached is not None:
+            return cached
+        if key in self._in_progress or depth > _MAX_DEPTH:
+            return False
+        self._in_progress.add(key)
+        try:
+            values: list[_Binding] = []
+            for statement in _statements(function.body):
+                if isinstance(statement, cst.Return):
+                    values.append(_Binding(statement.value) if statement.value else _NEUTRAL)
+                elif isinstance(statement, cst.Expr) and isinstance(
+                    statement.value, (cst.Yield, cst.Await)
+                ):
+                    values.append(_UNKNOWN)
+            result = self._verdict(values, depth + 1)
+        finally:
+            self._in_progress.discard(key)
+        self._returns_cache[key] = result
+        return result
+
+    def _class_methods(self, classdef: cst.ClassDef) -> dict[str, cst.FunctionDef]:
+        cached = self._methods_cache.get(id(classdef))
+        if cached is None:
+            cached = {
+                statement.name.value: statement
+                for statement in _statements(classdef.body)
+                if isinstance(statement, cst.FunctionDef)
+            }
+            self._methods_cache[id(classdef)] = cached
+        return cached
 
     def _accept_on_socket(self, value: cst.BaseExpression, depth: int) -> bool:
         """``srv.accept()`` where ``srv`` is a known socket."""
@@ -448,10 +557,7 @@ class SocketInference:
         """Whether element ``index`` of the tuple ``value`` is a socket."""
         if index == 0 and self._accept_on_socket(value, depth):
             return True
-        if (
-            isinstance(value, cst.Call)
-            and qualified_names(self._rule, value.func) & _PAIR_FACTORIES
-        ):
+        if isinstance(value, cst.Call) and self._callee_names(value.func) & _PAIR_FACTORIES:
             return index in (0, 1)
         if isinstance(value, (cst.Tuple, cst.List)):
             elements = value.elements
@@ -590,9 +696,13 @@ class SocketInference:
             for d in function.decorators
         ):
             return None
-        block = self._parent(function)
-        owner = self._parent(block) if block is not None else None
-        return owner if isinstance(owner, cst.ClassDef) else None
+        # Up through the blocks of the class body (``if _have_ssl:`` around a method).
+        for owner in ancestors(self._rule, function):
+            if isinstance(owner, cst.ClassDef):
+                return owner
+            if isinstance(owner, (cst.FunctionDef, cst.Lambda, cst.Module)):
+                return None
+        return None
 
     def _class_info(self, classdef: cst.ClassDef, depth: int = 0) -> _ClassInfo:
         cached = self._class_info_cache.get(id(classdef))
@@ -838,33 +948,95 @@ def _decorated_with_guard(rule: Rule, function: cst.FunctionDef) -> bool:
     return False
 
 
-def reset_guarded(rule: Rule, node: cst.CSTNode) -> bool:
-    """Whether a reset raised by ``node`` is caught or normalized in its own function.
+class ResetGuards:
+    """Answers "is a reset raised here caught or normalized?" for one rule run.
 
-    Walks out from ``node`` to the enclosing function: a ``try`` whose body
+    Walks out from the node to the enclosing function: a ``try`` whose body
     holds it and one of whose handlers catches a reset, a ``with`` block of
     ``contextlib.suppress(OSError)`` or ``netcompat.normalize()``, or a
     function decorated with ``@netcompat.normalize()`` / ``@netcompat.retry``.
-    A handler outside a nested ``def`` or ``lambda`` does not count: the body
-    runs later, elsewhere.
+
+    A handler around a nested ``def`` or a ``lambda`` does not count: the body
+    runs later, elsewhere (a thread target, a callback).  But a nested
+    function, a private method or a private module-level function (``_name``)
+    that is only ever used as a direct call at guarded places of this file is
+    guarded by those calls' handlers.  For private methods that needs every ``._name`` attribute of the
+    file: the rule passes each to :meth:`note_attribute` during its visit and
+    asks :meth:`guarded` only after the visit (in ``leave_Module``).
     """
-    child = node
-    for parent in ancestors(rule, node):
-        if isinstance(parent, cst.FunctionDef) and child is parent.body:
-            return _decorated_with_guard(rule, parent)
-        if isinstance(parent, cst.Lambda) and child is parent.body:
+
+    def __init__(self, rule: Rule) -> None:
+        self._rule = rule
+        self._private_refs: dict[str, list[cst.Attribute]] = {}
+
+    def note_attribute(self, node: cst.Attribute) -> None:
+        """Record ``X._name``; call it for every Attribute node of the module."""
+        name = node.attr.value
+        if name.startswith("_") and not name.endswith("__"):
+            self._private_refs.setdefault(name, []).append(node)
+
+    def guarded(self, node: cst.CSTNode) -> bool:
+        """Whether a reset raised by ``node`` is caught or normalized."""
+        return self._guarded(node, frozenset())
+
+    def _guarded(self, node: cst.CSTNode, active: frozenset[int]) -> bool:
+        rule = self._rule
+        child = node
+        for parent in ancestors(rule, node):
+            if isinstance(parent, cst.FunctionDef) and child is parent.body:
+                return _decorated_with_guard(rule, parent) or self._called_only_guarded(
+                    parent, active
+                )
+            if isinstance(parent, cst.Lambda) and child is parent.body:
+                return False
+            if (
+                isinstance(parent, (cst.Try, cst.TryStar))
+                and child is parent.body
+                and any(_handler_catches_reset(rule, handler) for handler in parent.handlers)
+            ):
+                return True
+            if (
+                isinstance(parent, cst.With)
+                and child is parent.body
+                and any(_with_item_guards(rule, item) for item in parent.items)
+            ):
+                return True
+            child = parent
+        return False
+
+    def _called_only_guarded(self, function: cst.FunctionDef, active: frozenset[int]) -> bool:
+        """A nested function or private method whose every use is a guarded call."""
+        if id(function) in active:
             return False
-        if (
-            isinstance(parent, (cst.Try, cst.TryStar))
-            and child is parent.body
-            and any(_handler_catches_reset(rule, handler) for handler in parent.handlers)
-        ):
-            return True
-        if (
-            isinstance(parent, cst.With)
-            and child is parent.body
-            and any(_with_item_guards(rule, item) for item in parent.items)
-        ):
-            return True
-        child = parent
-    return False
+        scope = self._rule.get_metadata(ScopeProvider, function, None)
+        name = function.name.value
+        if scope is None:
+            return False
+        assignments = list(scope[name])
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return False
+        assignment = assignments[0]
+        if assignment.node is not function:
+            return False
+        uses: list[cst.CSTNode]
+        private = name.startswith("_") and not name.endswith("__")
+        if isinstance(scope, FunctionScope) or (isinstance(scope, GlobalScope) and private):
+            uses = [access.node for access in assignment.references]
+        elif isinstance(scope, ClassScope) and private and name in self._private_refs:
+            if assignment.references:
+                return False  # used in the class body itself (an alias, a callback table)
+            uses = list(self._private_refs[name])
+        else:
+            return False
+        active = active | {id(function)}
+        checked = 0
+        for use in uses:
+            call = self._rule.get_metadata(ParentNodeProvider, use, None)
+            if not isinstance(call, cst.Call) or call.func is not use:
+                return False  # passed on, returned or stored: runs who knows where
+            if any(parent is function for parent in ancestors(self._rule, call)):
+                continue  # a recursive call: guarded if the other calls are
+            if not self._guarded(call, active):
+                return False
+            checked += 1
+        return checked > 0

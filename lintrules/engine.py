@@ -288,8 +288,14 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
         pass
     else:
         compiled = True
-        index = AstIndex.from_tree(tree)
-        active = [rule for rule in active if rule.gate(index)]
+        try:
+            index = AstIndex.from_tree(tree)
+            active = [rule for rule in active if rule.gate(index)]
+        except RecursionError:
+            pass  # a deeply nested file: let every candidate rule see it
+        except Exception as error:  # noqa: BLE001 - a gate crash is reported, not fatal
+            message = f"a rule gate crashed: {type(error).__name__}: {error}; please report this"
+            return _Analysis([_engine_finding(INTERNAL_ERROR, message)], [], None, None, True)
         if not active:
             return _Analysis([], [], None, None, True)
 

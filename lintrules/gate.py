@@ -10,6 +10,7 @@ files some rule keeps go on to libcst.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -35,6 +36,15 @@ class AstIndex:
     multi_handler_try: bool = False
     #: Names bound by ``except ... as name`` clauses.
     handler_names: set[str] = field(default_factory=set)
+    #: ``(receiver, method)`` of method calls on a name or attribute:
+    #: ``("sock", "recv")`` for ``sock.recv()`` and for ``self.sock.recv()``.
+    method_calls: set[tuple[str, str]] = field(default_factory=set)
+    #: For each ``try`` with at least two handlers, the types its clauses name as
+    #: dotted text, one tuple per clause (``()`` for a bare ``except``; ``"?"``
+    #: for a type that is not a dotted name).
+    handler_types: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
+    #: String constants of at most 200 characters.
+    short_strings: set[str] = field(default_factory=set)
 
     @classmethod
     def from_tree(cls, tree: ast.AST) -> AstIndex:
@@ -56,6 +66,11 @@ class AstIndex:
                     calls.add(func.id)
                 elif isinstance(func, ast.Attribute):
                     calls.add(func.attr)
+                    owner = func.value
+                    if isinstance(owner, ast.Name):
+                        index.method_calls.add((owner.id, func.attr))
+                    elif isinstance(owner, ast.Attribute):
+                        index.method_calls.add((owner.attr, func.attr))
             elif isinstance(node, ast.alias):
                 index.imported_names.add(node.name)
             elif isinstance(node, ast.Subscript):
@@ -66,12 +81,17 @@ class AstIndex:
                     index.int_subscript = True
             elif isinstance(node, ast.Try) and len(node.handlers) > 1:
                 index.multi_handler_try = True
+                index.handler_types.append(_handler_types(node.handlers))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if len(node.value) <= 200:
+                    index.short_strings.add(node.value)
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 index.handler_names.add(node.name)
             elif _is_match_value(node):
                 index._add_constants(node)
             elif type(node).__name__ == "TryStar" and len(getattr(node, "handlers", ())) > 1:
                 index.multi_handler_try = True
+                index.handler_types.append(_handler_types(getattr(node, "handlers", [])))
         return index
 
     def _add_compared(self, node: ast.Compare) -> None:
@@ -86,6 +106,29 @@ class AstIndex:
                     self.compared_ints.add(value)
                 elif isinstance(value, str):
                     self.compared_strings.add(value)
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        owner = _dotted(node.value)
+        return "?" if owner == "?" else f"{owner}.{node.attr}"
+    return "?"
+
+
+def _handler_types(handlers: Sequence[ast.ExceptHandler]) -> tuple[tuple[str, ...], ...]:
+    """The dotted type names of each clause (``()`` for a bare ``except``)."""
+    found: list[tuple[str, ...]] = []
+    for handler in handlers:
+        caught = handler.type
+        if caught is None:
+            found.append(())
+        elif isinstance(caught, ast.Tuple):
+            found.append(tuple(_dotted(element) for element in caught.elts))
+        else:
+            found.append((_dotted(caught),))
+    return tuple(found)
 
 
 def _is_match_value(node: ast.AST) -> bool:

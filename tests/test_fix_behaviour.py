@@ -300,6 +300,10 @@ def test_safe_fix_keeps_behaviour_where_the_code_was_written(case: Case) -> None
         with errno_of(platform):
             original, fixed = load(case.source), load(fixed_source)
         found = differences(original, fixed, codes_of(platform) - {NO_ERRNO}, py2=case.py2)
+        if case.no_errno == "KeyError":
+            # errno.errorcode lacks some numbers the platform may raise (the
+            # Windows CRT's): the lookup crashed there, the fixed code does not.
+            found = {k: v for k, v in found.items() if v != ("KeyError", not case.expect)}
         assert found == {}, (platform, fixed_source)
 
 

@@ -18,7 +18,7 @@ from libcst.metadata import (
 
 from netcompat._errnos import ERRNO_FACTS, WINERROR_FACTS
 
-from .._exceptions import binding_handler, bound_by_except, handler_types, is_os_error
+from .._exceptions import binding_handler, handler_types, is_os_error
 from .._facts import FACTS_BY_NAME
 from .._nodes import code_of
 from ..fixes import attribute_chain, module_reference
@@ -146,7 +146,8 @@ MESSAGES: tuple[tuple[str, str], ...] = (
 )
 
 _SIGNAL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, SIGNALS)) + r")(?![\w-])")
-_NUMBERED = re.compile(r"\b(errno|winerror)\s*(\d+)\b")
+_NUMBERED = re.compile(r"\b(errno|winerror)\s*([0-9]+)\b")
+_NUMBER = re.compile(r"[0-9]+")
 
 
 #: For the engine's text prefilter: a word of each signal that is rare in code
@@ -171,7 +172,7 @@ def _needles_for_prefilter() -> tuple[str, ...]:
     found.update(dict.fromkeys(("Errno", "WinError")))
     numbers = sorted({str(n) for n in _all_codes() if n >= 100}, key=lambda s: (len(s), s))
     for number in numbers:
-        if not any(shorter in number for shorter in found if shorter.isdigit()):
+        if not any(shorter in number for shorter in found if _NUMBER.fullmatch(shorter)):
             found[number] = None
     return tuple(found)
 
@@ -201,14 +202,14 @@ def _number_keys(number: int, kind: str | None) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1024)
-def needle_keys(needle: str, *, known_subject: bool) -> frozenset[str]:
+def needle_keys(needle: str, *, caught_os_error: bool) -> frozenset[str]:
     """The table keys a searched-for text points at (empty: not a socket-error message).
 
     ``"[Errno 104]"`` and ``"[WinError 10054]"`` point at the rows with that
-    number; a bare number of three digits or more too, but only when the text
-    searched is known to come from an exception.  Other text must hold one
-    of :data:`SIGNALS` and be a piece (whole words) of a known message; a
-    single word only counts for a known exception.
+    number; a bare number of three digits or more too, but only in the text
+    of an exception caught as an ``OSError`` (``caught_os_error``).  Other
+    text must hold one of :data:`SIGNALS` and be a piece (whole words) of a
+    known message; a single word counts only in a caught ``OSError``'s text.
     """
     norm = _normalize(needle)
     if len(norm) < 4:
@@ -216,36 +217,42 @@ def needle_keys(needle: str, *, known_subject: bool) -> frozenset[str]:
     numbered = _NUMBERED.search(norm)
     if numbered is not None:
         return _number_keys(int(numbered.group(2)), numbered.group(1))
-    if norm.isdigit():
-        return _number_keys(int(norm), None) if known_subject and len(norm) >= 3 else frozenset()
-    if not _SIGNAL_RE.search(norm) or (" " not in norm and not known_subject):
+    if _NUMBER.fullmatch(norm):
+        return _number_keys(int(norm), None) if caught_os_error and len(norm) >= 3 else frozenset()
+    if not _SIGNAL_RE.search(norm) or (" " not in norm and not caught_os_error):
         return frozenset()
     piece = re.compile(r"(?<![\w-])" + re.escape(norm) + r"(?![\w-])")
     return frozenset(key for message, key in MESSAGES if piece.search(message))
 
 
 _REGEX_SPECIAL = re.compile(r"[.^$*+?{}\[\]()|\\]")
+_UNESCAPED_SYNTAX = re.compile(r"(?<!\\)[.^$*+?{}\[\]()]")
 
 
 def regex_needles(pattern: str) -> tuple[list[str], bool]:
     """The literal texts a regular expression searches for, and whether that is all it does.
 
-    ``r"reset\\s+by\\s+peer|forcibly closed"`` gives both phrases and True;
-    a pattern with other syntax gives its longest literal runs and False.
+    ``r"reset\\s+by\\s+peer|forcibly closed"`` gives both phrases and True.  A
+    pattern with other syntax (groups, classes, wildcards) gives its literal
+    runs and False.
     """
     text = re.sub(r"^\(\?[aiLmsux]+\)", "", pattern)
-    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
-        text = text[3:-1] if text.startswith("(?:") else text[1:-1]
-    exact = True
-    needles: list[str] = []
-    for alternative in re.split(r"(?<!\\)\|", text):
-        plain = re.sub(r"\\s[+*]?", " ", alternative)
-        plain = re.sub(r"\\([\[\].()\-:'\" ])", r"\1", plain)
-        if _REGEX_SPECIAL.search(re.sub(r"[\[\]().]", "", plain)):
-            exact = False
-            plain = max(re.split(r"\\.|[.^$*+?{}|()]", plain), key=len)
-        needles.append(plain)
-    return needles, exact
+    text = re.sub(r"\\s[+*]?", " ", text)
+    if _UNESCAPED_SYNTAX.search(text):
+        runs = re.split(r"\\.|[.^$*+?{}\[\]()|]", text)
+        return [run for run in runs if len(run.strip()) >= 4], False
+    alternatives = re.split(r"(?<!\\)\|", text)
+    return [re.sub(r"\\(.)", r"\1", alternative) for alternative in alternatives], True
+
+
+def _may_be_needle(text: str) -> bool:
+    """Whether a string constant could be a reported needle (a literal or a regex)."""
+    if needle_keys(text, caught_os_error=True):
+        return True
+    if not _REGEX_SPECIAL.search(text):
+        return False
+    needles, _ = regex_needles(text)
+    return any(needle_keys(needle, caught_os_error=True) for needle in needles)
 
 
 # -- the portable check a set of rows allows ------------------------------------
@@ -337,8 +344,10 @@ class ErrorMessageMatch(Rule):
     socket errors count: pieces of the messages Linux, macOS and (English)
     Windows print for the errors of the errno table, ``[Errno N]`` /
     ``[WinError N]`` with a number of the table, and, for an exception caught
-    by ``except``, a bare number (``'10054'``) or a single word such as
-    ``'reset'`` or ``'aborted'``.  ``'not found' in str(e)`` is not reported.
+    by an ``except`` clause naming ``OSError`` or one of its subclasses or
+    aliases, a bare number (``'10054'``) or a single word such as ``'reset'``
+    or ``'aborted'``.  ``'not found' in str(e)`` is not reported, nor is
+    ``'reset' in str(e)`` under ``except Exception`` (a password reset?).
 
     ## Why is this bad?
     The text is not the error.  Linux says "Connection reset by peer", Windows
@@ -408,7 +417,13 @@ class ErrorMessageMatch(Rule):
             id="other-variable-in-handler",
         ),
         Valid(_example("'10054' in label"), id="number-not-in-error-text"),
+        Valid(
+            "try:\n    reset_password()\nexcept Exception as e:\n    if 'reset' in str(e):\n"
+            "        pass\n",
+            id="single-word-under-except-exception",
+        ),
         Valid(_example("'32' in str(e)"), id="short-number"),
+        Valid(_example("'123456789\u00b9\u00b2\u00b3' in str(e)"), id="unicode-digits"),
         Valid(_example("'Connection' in str(e)"), id="generic-word"),
         Valid(_example("'in use' in str(e)"), id="generic-piece"),
         Valid(_example("'reset the password' in str(e)"), id="not-a-piece-of-a-message"),
@@ -520,6 +535,13 @@ class ErrorMessageMatch(Rule):
             None,
             unsafe=True,
             id="re-search-match-object-no-fix",
+        ),
+        Invalid(
+            "import re\n" + _example("re.match(r'.*(reset by peer|forcibly closed)', str(e))"),
+            None,
+            unsafe=True,
+            message="('reset by peer')",
+            id="re-match-with-syntax-no-fix",
         ),
         Invalid(
             "import os\n" + _example("os.strerror(e.errno) == 'Connection reset by peer'"),
@@ -658,13 +680,7 @@ class ErrorMessageMatch(Rule):
 
     @classmethod
     def gate(cls, index: AstIndex) -> bool:
-        if any(needle_keys(text, known_subject=True) for text in index.compared_strings):
-            return True
-        return bool(
-            index.calls & (_TEXT_BUILTINS | {"strerror", "format_exc", "format_exception"})
-            or index.attributes & _TEXT_ATTRIBUTES
-            or index.names & {"format_exc"}
-        )
+        return any(_may_be_needle(text) for text in index.short_strings | index.compared_strings)
 
     # -- where the text is tested --------------------------------------------
     def visit_Comparison(self, node: cst.Comparison) -> None:
@@ -779,8 +795,8 @@ class ErrorMessageMatch(Rule):
         exact: bool,
     ) -> None:
         subject = text.subject
-        known = subject is not None and self._known_exception(subject)
-        per_needle = [needle_keys(needle, known_subject=known) for needle in needles]
+        caught = subject is not None and self._caught_os_error(subject)
+        per_needle = [needle_keys(needle, caught_os_error=caught) for needle in needles]
         reported = [needle for needle, keys in zip(needles, per_needle) if keys]
         if not reported:
             return
@@ -893,13 +909,13 @@ class ErrorMessageMatch(Rule):
             return _Text(None)
         return None
 
-    def _known_exception(self, subject: cst.BaseExpression) -> bool:
-        if isinstance(subject, cst.Name):
-            return bound_by_except(self, subject)
-        return (
-            isinstance(subject, cst.Subscript)
-            and isinstance(subject.value, cst.Call)
-            and "sys.exc_info" in self._qualified(subject.value.func)
+    def _caught_os_error(self, subject: cst.BaseExpression) -> bool:
+        """Whether ``subject`` is bound by an ``except`` clause naming an ``OSError`` class."""
+        if not isinstance(subject, cst.Name):
+            return False
+        handler = binding_handler(self, subject)
+        return handler is not None and any(
+            t is not None and is_os_error(t) for t in handler_types(self, handler)
         )
 
     def _single_value(self, name: cst.Name) -> cst.BaseExpression | None:

@@ -321,19 +321,22 @@ class HardcodedErrno(Rule):
 
     ## What it does
     Finds integer literals compared with an errno: ``e.errno == 104``,
-    ``104 == e.errno``, ``e.errno in (10054, 104)``, ``e.errno != 104``,
-    ``e.errno == 104 or e.errno == 10054``, ``case 104:`` under
-    ``match e.errno:``, where the errno is read as ``X.errno``, ``X.args[0]``,
-    ``getattr(X, "errno", ...)``, through a local copy (``code = e.errno``)
-    or a helper named for it (``get_errno(X)``).  The numbers in scope are
-    the socket errors of the project's errno table, on any platform: Linux,
-    macOS/FreeBSD, Windows (WinSock) and the Windows CRT.
+    ``104 == e.errno``, ``e.errno != 104``, ``e.errno in (10054, 104)``
+    (tuples, lists and sets, ``in`` and ``not in``),
+    ``e.errno == 104 or e.errno == 10054``, and ``case 104:`` under
+    ``match e.errno:``.  The errno may be read as ``X.errno``,
+    ``X.args[0]``, ``getattr(X, "errno", ...)``, through a local copy in the
+    same scope (``code = e.errno``, ``code, msg = e.args``) or through a
+    helper whose name says errno (``get_errno(X)``,
+    ``errno_from_exception(X)``).  The numbers in scope are the socket errors
+    of the project's errno table on any platform: Linux, macOS/FreeBSD,
+    Windows (WinSock) and the Windows CRT.
 
     ## Why is this bad?
     Errno numbers differ between platforms: "connection reset by peer" is 104
     on Linux, 54 on macOS and 10054 on Windows, and 54 on Linux is an
     unrelated error.  A check written with one platform's numbers silently
-    fails on the others, usually in the error handling nobody tests there.
+    fails on the others, usually in error handling nobody tests there.
 
     ## Example
     ```python
@@ -355,46 +358,76 @@ class HardcodedErrno(Rule):
 
     ## Fix safety
     Safe: on the platform whose numbers the code uses, the fixed check is true
-    for exactly the errnos it was true for before (a set that mixes
-    platforms, such as ``(104, 10054)``, keeps each platform's number), and on
-    the other platforms it becomes true for the same error's number there.
-    Numbers meaning the same error are merged (``(104, 10054, 54)`` becomes
-    ``== errno.ECONNRESET``), also across ``or``/``and`` chains on the same
-    errno when that removes a duplicate; containers keep their type,
-    elements keep their comments, and ``import errno`` is added when missing
-    (``import errno as E`` gives ``E.ECONNRESET``; with
-    ``from errno import ECONNRESET`` the bare name is used).
+    for exactly the errnos it was true for before (in a set that mixes
+    platforms, such as ``(104, 10054)``, each platform keeps its number), and
+    on the other platforms it becomes true for the same error's number there.
+    Numbers meaning the same error are merged: ``(104, 10054, 54)`` becomes
+    ``== errno.ECONNRESET``, and ``e.errno == 104 or e.errno == 10054`` too
+    (an ``or``/``and`` run on the same errno is merged when that removes a
+    duplicate; otherwise each comparison is fixed on its own).  Containers
+    keep their type and trailing comma, other elements (``2``,
+    ``errno.EPIPE``) are kept, comments stay (an element carrying a comment
+    is never dropped, even as a duplicate).  ``import errno`` is added when
+    missing; ``import errno as E`` gives ``E.ECONNRESET``; names already
+    imported with ``from errno import ECONNRESET`` are used bare (never in a
+    ``case`` pattern, where a bare name would capture).  No fix when a local
+    variable named ``errno`` hides the module and no alias reaches it.
 
-    The fix is unsafe (offered with ``--unsafe-fixes`` only) when the meaning
-    is a guess: a number that means different errors on different platforms
-    (108 is ESHUTDOWN on Linux, ECONNRESET in the Windows CRT) and that the
-    other compared numbers do not settle (with 104 beside it, Linux is meant;
-    with 10054, Windows); a Windows CRT or ``WSAEBADF``-style number, which
-    no ``errno`` constant equals on Windows; or a macOS-only number outside
-    an ``except`` of the socket/OSError family.  With
-    ``fix-style = "netcompat"`` a check whose numbers are all "peer went
-    away" errors becomes ``netcompat.is_reset(e)``, which is broader (it
-    also accepts the other reset kinds and wrapped errors): always unsafe.
-    No fix when a local variable named ``errno`` hides the module.
+    Unsafe (``--unsafe-fixes`` only) when the meaning is a guess:
+
+    * a number that means different errors on different platforms and that
+      the other compared numbers do not settle; alone, the unsafe fix
+      assumes its Linux meaning.  108 is ESHUTDOWN on Linux but ECONNRESET
+      in the Windows CRT: beside 104 it is read as Linux's (a safe fix),
+      beside 10054 or another reset number as the CRT's reset (unsafe, as
+      the next point says);
+    * a Windows CRT number, or a WinSock number whose ``errno`` constant
+      differs on Windows (10009, ``WSAEBADF``, while ``errno.EBADF`` is 9):
+      no ``errno`` constant equals it on Windows, so Windows would change;
+    * a macOS-only "peer went away" number (54) compared on an object no
+      ``except`` clause binds.
+
+    With ``fix-style = "netcompat"``, a check on an exception bound by
+    ``except`` whose numbers are all "peer went away" errors (table rows with
+    a kind) becomes ``netcompat.is_reset(e)`` (``not ...`` for ``!=`` and
+    ``not in``).  That is broader than the numbers (it also accepts the
+    other reset kinds and wrapped errors), so it is always unsafe; other
+    checks get the stdlib fix.
 
     ## Known problems
     Which platform the code was written for is inferred.  A number with a
-    Linux meaning (88-115) is read as Linux; a WinSock number (10000 and up)
-    as Windows.  A number that is a socket error only on macOS/FreeBSD
-    (35-65) is another, non-socket error on Linux (54 is EXFULL, 38 ENOSYS),
-    so it is only reported with socket context: the ``except`` clause names a
-    socket class (``socket.error``, ``ConnectionError``...), or another
-    compared number is a Linux or WinSock socket errno; a "peer went away"
-    number (54, 53, 57...) is also reported under ``except OSError`` (safe
-    fix) or with no ``except`` in sight (unsafe fix).  Numbers that are the
-    same on every platform (32 ``EPIPE``, 9 ``EBADF``) are not reported on
-    their own, since they are not a portability bug, but are rewritten with
-    the others of a reported comparison.  Non-socket errnos (2, 13, 17...)
-    are never reported.  Numbers kept in a constant (``RESET = (104, 54)``)
-    are not followed.  An ``except`` of a class imported from another
-    package (``mysql.connector.Error``, ``requests.ConnectionError``) is
-    taken to carry that package's own codes, also when it is your own
-    package imported absolutely.
+    Linux meaning (88-115, 11) is read as Linux's and a WinSock number
+    (10000 and up) as Windows', without further context.  A number that is a
+    socket error only on macOS/FreeBSD (35-65) or only in the Windows CRT is
+    some other error on Linux (54 is EXFULL, 38 ENOSYS, 61 ENODATA), so it
+    is only reported with socket context: an ``except`` clause spelled for
+    sockets (``socket.error``, ``socket.timeout``, ``select.error``,
+    ``ConnectionError`` and subclasses, ``TimeoutError``,
+    ``BlockingIOError``), another compared number that is a Linux or WinSock
+    socket errno, or, for a "peer went away" number (54, 53, 52, 57, 58,
+    41), an ``except OSError`` (safe fix) or no ``except`` in sight (unsafe
+    fix); ``except OSError as e: if e.errno == 38`` is not reported.
+
+    Numbers that are the same on every platform (32 ``EPIPE``, 9 ``EBADF``)
+    are not a portability bug: they are not reported on their own, but they
+    are rewritten with the other members of a reported comparison, so the
+    result reads consistently.  Non-socket errnos (2, 13, 17...) are never
+    reported and are kept as written.
+
+    What ``X`` can be is decided as in :mod:`lintrules._errno_exprs`: an
+    ``except`` of the OSError family, ``Exception``, a bare ``except`` or an
+    unknown object (a parameter) counts; an ``except`` whose classes are all
+    non-OS builtins (``ValueError``), come from another package
+    (``mysql.connector.Error``, ``psycopg2.Error``, and also
+    ``requests.ConnectionError``, whose own ``errno`` is None) or are
+    ``socket.gaierror``/``ssl.SSLError`` (other numbering) does not.  Your
+    own package's exceptions imported absolutely count as another package's.
+    ``X.args[0]`` needs ``X`` to be bound by ``except``/``sys.exc_info()`` or
+    to read like an exception name (``e``, ``exc``, ``err``), since
+    ``self.args[0]`` is usually not an errno.  Numbers kept in a constant
+    (``RESET = (104, 54)``) and chained comparisons (``100 < e.errno < 116``)
+    are not followed.  The engine only parses files containing ``errno`` or
+    ``.args``: every shape above contains one of them.
     """
 
     CODE = "NC001"
@@ -875,6 +908,22 @@ class HardcodedErrno(Rule):
             ),
             count=2,
             id="or-chain-without-duplicates-two-findings",
+        ),
+        Invalid(
+            _TRY
+            + (
+                "except socket.error as e:\n"
+                "    if e.errno == 104 or e.errno == 103:  # error\n"
+                "        pass\n"
+            ),
+            _TRY
+            + (
+                "except socket.error as e:\n"
+                "    if e.errno == errno.ECONNRESET or e.errno == errno.ECONNABORTED:  # error\n"
+                "        pass\n"
+            ),
+            count=2,
+            id="or-chain-siblings-settle-ambiguous-103",
         ),
         Invalid(
             _TRY + (

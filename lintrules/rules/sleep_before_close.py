@@ -13,7 +13,7 @@ from .._sockets import (
     HEURISTIC_OPTION,
     SOCKET_ONLY_METHODS,
     SocketInference,
-    file_has_heuristic_names,
+    file_has_heuristic_receivers,
     file_has_socket_evidence,
 )
 from ..fixes import module_reference
@@ -21,6 +21,7 @@ from ..gate import AstIndex
 from ..rule import Fix, ImportSpec, Invalid, Rule, RuleContext, Valid
 
 _SLEEP = frozenset({"time.sleep"})
+_CLOSE = frozenset({"close"})
 Block = Union[cst.Module, cst.IndentedBlock]
 Owner = Union[cst.FunctionDef, cst.Lambda, None]
 
@@ -176,6 +177,17 @@ class SleepBeforeClose(Rule):
             id="from-import-attribute",
         ),
         Invalid(
+            "import time\nimport netcompat\nimport socket\n\n"
+            "def finish(sock: socket.socket):\n    sock.sendall(b'bye')\n\n"
+            "    # give the client time to read\n    time.sleep(1)  # error\n\n"
+            "    # and close\n    sock.close()\n",
+            "import time\nimport netcompat\nimport socket\n\n"
+            "def finish(sock: socket.socket):\n    sock.sendall(b'bye')\n\n"
+            "    # and close\n    netcompat.graceful_close(sock)\n",
+            unsafe=True,
+            id="comments-and-blank-lines",
+        ),
+        Invalid(
             "import time as t, socket\nconn = socket.socket()\n"
             "t.sleep(0.1); conn.close()  # error\n",
             None,
@@ -208,7 +220,7 @@ class SleepBeforeClose(Rule):
         return (
             not calls.isdisjoint(SOCKET_ONLY_METHODS)
             or file_has_socket_evidence(index)
-            or file_has_heuristic_names(index)
+            or file_has_heuristic_receivers(index, _CLOSE)
         )
 
     # -- collection -----------------------------------------------------------
@@ -284,11 +296,13 @@ class SleepBeforeClose(Rule):
             func=cst.Attribute(cst.Name(name), cst.Name("graceful_close")),
             args=[cst.Arg(pair.receiver)],
         )
-        blank_lines = [line for line in sleep_line.leading_lines if line.comment is None]
-        new_line = close_line.with_changes(
-            body=[cst.Expr(call)],
-            leading_lines=[*blank_lines, *close_line.leading_lines],
-        )
+        # Blank lines before the sleep stay; its comments (which explain the
+        # hack) go, and so do blank lines that only separated it from the close.
+        leading = [
+            *(line for line in sleep_line.leading_lines if line.comment is None),
+            *(line for line in close_line.leading_lines if line.comment is not None),
+        ]
+        new_line = close_line.with_changes(body=[cst.Expr(call)], leading_lines=leading)
         body: list[cst.BaseStatement] = []
         for statement in block.body:
             if statement is sleep_line:

@@ -9,13 +9,15 @@ from .._sockets import (
     HEURISTIC_OPTION,
     SOCKET_IO_METHODS,
     STREAM_IO_METHODS,
+    ResetGuards,
     SocketInference,
-    file_has_heuristic_names,
+    file_has_heuristic_receivers,
     file_has_socket_evidence,
-    reset_guarded,
 )
 from ..gate import AstIndex
 from ..rule import Fix, Invalid, Rule, RuleContext, Valid
+
+_HEURISTIC_METHODS = SOCKET_IO_METHODS | {"makefile"}
 
 
 class UnguardedSocketIo(Rule):
@@ -35,24 +37,38 @@ class UnguardedSocketIo(Rule):
     ``BaseException`` or a bare ``except``; by ``with
     contextlib.suppress(OSError):``; and by ``netcompat.normalize()`` (as a
     ``with`` block or a decorator) or ``@netcompat.retry``, where letting the
-    normalized error propagate was a choice.  Handlers for ``socket.timeout``
+    normalized error propagate was a choice.  An exception name the rule
+    cannot resolve (``except self.errors:``, a class imported from a
+    third-party module) counts as a guard.  Handlers for ``socket.timeout``
     / ``TimeoutError``, ``ssl.SSLError``, ``BlockingIOError``,
-    ``InterruptedError``, ``BrokenPipeError`` or ``ConnectionAbortedError``
-    alone do not catch a reset, whether the call sends or receives: a reset
-    is ``ConnectionResetError`` on every platform (a send may also see
-    ``EPIPE``, but only a handler that covers ``ConnectionResetError`` covers
-    the reset).
+    ``InterruptedError``, ``BrokenPipeError``, ``ConnectionAbortedError`` or
+    ``netcompat.PeerResetError`` alone do not catch a reset, whether the call
+    sends or receives: a reset is ``ConnectionResetError`` on every platform
+    (a send may also see ``EPIPE``, but only a handler that covers
+    ``ConnectionResetError`` covers the reset).
+
+    "Enclosing" means in the same function.  A handler around a nested
+    ``def`` or a ``lambda`` does not guard its body, which runs later (a
+    thread target, a callback); but a nested function, a private method
+    (``self._send_packed()``) or a private module-level function whose every
+    use in the file is a direct call at a guarded place is guarded by those
+    calls.
 
     An object is a socket when the file shows it: bound from
     ``socket.socket()``, ``socket.create_connection()``,
-    ``socket.create_server()``, ``socket.socketpair()``, ``socket.fromfd()``,
-    any ``.wrap_socket()``, ``.accept()`` on a known socket, ``with
-    socket.socket() as s``; annotated ``socket.socket`` or ``ssl.SSLSocket``;
-    an instance attribute whose every assignment in the class (or its bases
-    in the same file) is one of those; the ``self.request`` /
-    ``self.connection`` of a ``socketserver`` or ``http.server`` request
-    handler (``self.socket`` of a datagram handler or a server).  Names alone
-    (``sock``, ``conn``) count only with the ``socket-name-heuristic`` option.
+    ``socket.create_server()``, ``socket.socketpair()``, ``socket.fromfd()``
+    (also through ``from socket import *``), any ``.wrap_socket()``,
+    ``.accept()`` on a known socket, ``with socket.socket() as s``, or a
+    function or method of the same file whose every ``return`` gives one;
+    annotated ``socket.socket`` or ``ssl.SSLSocket`` (``Optional`` and ``|
+    None`` too); an instance attribute whose every assignment in the class
+    (or its bases in the same file) is one of those (``None`` aside); the
+    ``self.request`` / ``self.connection`` of a ``socketserver`` or
+    ``http.server`` request handler (``self.socket`` of a datagram handler
+    or a server).  A name with another kind of binding (a parameter without
+    annotation, a loop variable, a call of something unknown) is not a
+    socket.  Names alone (``sock``, ``conn``) count only with the
+    ``socket-name-heuristic`` option.
 
     ## Why is this bad?
     A peer that crashes, times out, or closes with unread data makes the next
@@ -91,14 +107,18 @@ class UnguardedSocketIo(Rule):
     Other shapes get no fix: the message says what to do.
 
     ## Known problems
-    The receiver's type is inferred from this file, not proven: a name
-    rebound through a helper function, an attribute set from outside the
-    class, or a socket passed in without an annotation is not seen (turn on
-    ``socket-name-heuristic`` to trust names).  A handler in a caller is not
-    seen either, so library code that lets the error propagate on purpose is
-    reported; mark it ``# noqa: NC101`` or decorate it with
-    ``@netcompat.normalize()``.  ``asyncio``'s ``loop.sock_recv(sock, n)`` and
-    friends are not checked.
+    The receiver's type is inferred from this file, not proven: a socket
+    passed in without an annotation, made by a function of another module,
+    or stored on an attribute from outside the class is not seen (turn on
+    ``socket-name-heuristic`` to trust names like ``sock`` and ``conn``, at
+    the price of multiprocessing connections and websockets).  A handler in
+    a caller is seen only for nested functions and private functions and
+    methods, so a
+    public method of a library that lets the error reach its caller on
+    purpose, or a request handler that relies on ``socketserver`` printing
+    the traceback, is reported: mark it ``# noqa: NC101`` or decorate it
+    with ``@netcompat.normalize()``.  ``asyncio``'s ``loop.sock_recv(sock,
+    n)`` and friends are not checked.
     """
 
     CODE = "NC101"
@@ -197,6 +217,31 @@ class UnguardedSocketIo(Rule):
             "import socket\ndef f(conn):\n    return conn.recv(10)\n",
             id="name-heuristic-off-by-default",
         ),
+        Valid(
+            "import socket\nRESETS = (ConnectionResetError, BrokenPipeError)\n"
+            "def f(sock: socket.socket):\n    try:\n        return sock.recv(10)\n"
+            "    except RESETS:\n        return b''\n",
+            id="module-level-error-tuple",
+        ),
+        Valid(
+            "import socket\ndef f(sock: socket.socket):\n    try:\n        sock.sendall(b'x')\n"
+            "    except:\n        pass\n",
+            id="bare-except",
+        ),
+        Valid(
+            "import socket\ndef serve(sock: socket.socket):\n    def execute():\n"
+            "        return sock.recv(10)\n    try:\n        return execute()\n"
+            "    except ConnectionError:\n        return b''\n",
+            id="nested-helper-called-in-try",
+        ),
+        Valid(
+            "import socket\nclass Conn:\n    def __init__(self, addr):\n"
+            "        self._sock = socket.create_connection(addr)\n"
+            "    def _send_packed(self, data):\n        self._sock.sendall(data)\n"
+            "    def execute(self, data):\n        try:\n            self._send_packed(data)\n"
+            "        except OSError:\n            self._sock.close()\n",
+            id="private-helper-guarded-by-its-callers",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -260,6 +305,16 @@ class UnguardedSocketIo(Rule):
             id="nested-def-not-guarded-by-outer-try",
         ),
         Invalid(
+            "import socket, threading\nclass Conn:\n    def __init__(self, addr):\n"
+            "        self._sock = socket.create_connection(addr)\n"
+            "    def _beat(self):\n        self._sock.sendall(b'.')  # error\n"
+            "    def start(self):\n        try:\n            threading.Timer(5, self._beat).start()\n"
+            "        except OSError:\n            pass\n",
+            None,
+            unsafe=True,
+            id="private-helper-used-as-callback",
+        ),
+        Invalid(
             "import socket\nclass Client:\n    def __init__(self, addr):\n"
             "        self.sock = socket.create_connection(addr)\n    def ping(self):\n"
             "        self.sock.sendall(b'ping')  # error\n",
@@ -304,6 +359,32 @@ class UnguardedSocketIo(Rule):
             id="finally-only",
         ),
         Invalid(
+            "import socket\nTIMEOUTS = (socket.timeout, TimeoutError)\n"
+            "def f(sock: socket.socket):\n    try:\n        return sock.recv(10)  # error\n"
+            "    except TIMEOUTS:\n        return None\n",
+            None,
+            unsafe=True,
+            id="module-level-timeout-tuple",
+        ),
+        Invalid(
+            "import socket\nimport netcompat\ndef f(sock: socket.socket):\n    try:\n"
+            "        sock.sendall(b'x')  # error\n    except netcompat.PeerResetError:\n"
+            "        pass\n",
+            None,
+            unsafe=True,
+            id="peer-reset-error-needs-normalize",
+        ),
+        Invalid(
+            "import socket\nclass Pop:\n    def __init__(self, host):\n"
+            "        self.sock = self._create_socket(host)\n"
+            "    def _create_socket(self, host):\n"
+            "        return socket.create_connection((host, 110))\n"
+            "    def putline(self, line):\n        self.sock.sendall(line)  # error\n",
+            None,
+            unsafe=True,
+            id="socket-from-helper-method",
+        ),
+        Invalid(
             "def f(conn):\n    return conn.recv(10)  # error\n",
             None,
             unsafe=True,
@@ -315,6 +396,8 @@ class UnguardedSocketIo(Rule):
     def __init__(self, context: RuleContext | None = None) -> None:
         super().__init__(context)
         self._sockets = SocketInference(self, heuristic=bool(self.option(HEURISTIC_OPTION)))
+        self._guards = ResetGuards(self)
+        self._candidates: list[cst.Call] = []
 
     @classmethod
     def gate(cls, index: AstIndex) -> bool:
@@ -325,32 +408,43 @@ class UnguardedSocketIo(Rule):
         )
         if not (socket_io or stream_io):
             return False
-        # The gate cannot see rule options: a file whose names read like sockets
-        # must reach the rule in case socket-name-heuristic is on.
-        return file_has_socket_evidence(index) or file_has_heuristic_names(index)
+        # The gate cannot see rule options: a file calling socket methods on names
+        # that read like sockets must reach the rule in case the heuristic is on.
+        return file_has_socket_evidence(index) or file_has_heuristic_receivers(
+            index, _HEURISTIC_METHODS
+        )
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._guards.note_attribute(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute):
-            return
-        method = func.attr.value
-        receiver = func.value
-        if method in SOCKET_IO_METHODS:
-            if not self._sockets.is_socket(receiver):
-                return
-        elif method in STREAM_IO_METHODS:
-            if not self._sockets.is_stream(receiver):
-                return
-        else:
-            return
-        if reset_guarded(self, node):
-            return
-        call = f"{self._sockets.describe(receiver)}.{method}"
-        self.report(
-            node,
-            self.MESSAGE.format(call=call, advice=_advice(method, receiver)),
-            fix=self._fix(node, method),
-        )
+        if isinstance(func, cst.Attribute) and (
+            func.attr.value in SOCKET_IO_METHODS or func.attr.value in STREAM_IO_METHODS
+        ):
+            self._candidates.append(node)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        # Decided after the visit: whether a private helper is guarded by its
+        # callers depends on every call of it in the file.
+        for node in self._candidates:
+            func = node.func
+            assert isinstance(func, cst.Attribute)
+            method = func.attr.value
+            receiver = func.value
+            if method in SOCKET_IO_METHODS:
+                if not self._sockets.is_socket(receiver):
+                    continue
+            elif not self._sockets.is_stream(receiver):
+                continue
+            if self._guards.guarded(node):
+                continue
+            call = f"{self._sockets.describe(receiver)}.{method}"
+            self.report(
+                node,
+                self.MESSAGE.format(call=call, advice=_advice(method, receiver)),
+                fix=self._fix(node, method),
+            )
 
     def _fix(self, call: cst.Call, method: str) -> Fix | None:
         """``data = sock.recv(n)`` alone on its line: wrap it in try/except."""

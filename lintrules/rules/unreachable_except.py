@@ -8,7 +8,15 @@ from typing import Union
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from .._exceptions import SUPPORTED_VERSIONS, canonical, catches, handler_types, key, short
+from .._exceptions import (
+    EXCEPTION_CLASSES,
+    SUPPORTED_VERSIONS,
+    canonical,
+    catches,
+    handler_types,
+    key,
+    short,
+)
 from .._nodes import code_of
 from ..gate import AstIndex
 from ..rule import Fix, Invalid, Rule, Valid
@@ -305,6 +313,18 @@ class UnreachableExcept(Rule):
             id="from-import",
         ),
         Invalid(
+            _try(
+                "except SocketError:\n    a()\nexcept SocketTimeout:  # error\n    b()\n",
+                "from socket import error as SocketError, timeout as SocketTimeout\n",
+            ),
+            _try(
+                "except SocketTimeout:  # error\n    b()\nexcept SocketError:\n    a()\n",
+                "from socket import error as SocketError, timeout as SocketTimeout\n",
+            ),
+            unsafe=True,
+            id="from-import-renamed",
+        ),
+        Invalid(
             _try("except Exception:\n    a()\nexcept ValueError:  # error\n    b()\n"),
             _try("except ValueError:  # error\n    b()\nexcept Exception:\n    a()\n"),
             unsafe=True,
@@ -429,7 +449,11 @@ class UnreachableExcept(Rule):
 
     @classmethod
     def gate(cls, index: AstIndex) -> bool:
-        return index.multi_handler_try
+        # A name the table does not know may be an alias of one it does
+        # (``from socket import error as SocketError``) only if such a name
+        # is imported.
+        aliased = not index.imported_names.isdisjoint(_BY_LAST_PART)
+        return any(_may_shadow(clauses, aliased) for clauses in index.handler_types)
 
     def visit_Try(self, node: cst.Try) -> None:
         self._check(node)
@@ -486,6 +510,50 @@ class UnreachableExcept(Rule):
 
     def _line(self, handler: Handler) -> int:
         return self.get_metadata(PositionProvider, handler).start.line
+
+
+#: Table keys by the last part of their name (``"error"``: ``socket.error``, ``os.error``...).
+_BY_LAST_PART: dict[str, frozenset[str]] = {}
+for _row in EXCEPTION_CLASSES:
+    _last = _row.name.rpartition(".")[2]
+    _BY_LAST_PART[_last] = _BY_LAST_PART.get(_last, frozenset()) | {_row.name}
+del _row, _last
+
+_ANY = "*"
+
+
+def _gate_candidates(dotted: str, aliased: bool) -> frozenset[str]:
+    """What a dotted name in an ``except`` clause may be, as the gate sees it."""
+    if dotted == "?":
+        return frozenset()
+    known = _BY_LAST_PART.get(dotted.rpartition(".")[2])
+    if known is not None:
+        return known
+    return frozenset({_ANY}) if aliased else frozenset()
+
+
+def _may_shadow(clauses: tuple[tuple[str, ...], ...], aliased: bool) -> bool:
+    """Whether some clause of a ``try`` might be caught entirely by earlier ones."""
+    earlier: set[str] = set()
+    for index, clause in enumerate(clauses):
+        types = [_gate_candidates(dotted, aliased) for dotted in clause] or [
+            frozenset({"builtins.BaseException"})
+        ]
+        if (
+            index
+            and earlier
+            and all(
+                any(
+                    _ANY in (outer, inner) or catches(outer, inner)
+                    for outer in earlier
+                    for inner in options
+                )
+                for options in types
+            )
+        ):
+            return True
+        earlier.update(name for options in types for name in options)
+    return False
 
 
 def _shadowing(

@@ -31,6 +31,10 @@ _PLATFORM_WORDS = re.compile(r"(?i)win|\bnt\b|platform|darwin|linux|posix|hasatt
 _WINERROR = re.compile(r"winerror", re.IGNORECASE)
 _NEGATION = re.compile(r"\bnot\b|!=")
 _EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
+#: ``sys.platform == "win32"`` / ``os.name == "nt"``: asserted at the top of a
+#: module, it says the module is Windows-only.
+_WINDOWS_TEST = re.compile(r"""platform\s*==\s*['"]win32['"]|\bname\s*==\s*['"]nt['"]""")
+_NOT_WINDOWS_TEST = re.compile(r"""platform\s*!=\s*['"]win32['"]|\bname\s*!=\s*['"]nt['"]""")
 
 _OSERROR = "builtins.OSError"
 
@@ -54,8 +58,10 @@ class WinerrorAttribute(Rule):
     "winerror")`` (in an enclosing ``if``, on the left of an ``and``, or
     earlier in the same function), a platform check (``sys.platform``,
     ``os.name``, an ``IS_WINDOWS`` flag, a function named for Windows), a
-    ``try`` that catches ``AttributeError``, or a file that imports a
-    Windows-only module (``msvcrt``, ``_winapi``, ``win32api``...) at its top.
+    ``try`` that catches ``AttributeError``, or a file that says it is
+    Windows-only at its top: an unguarded import of ``msvcrt``, ``_winapi``,
+    ``win32api``..., an ``assert sys.platform == "win32"``, or ``if
+    sys.platform != "win32": raise ImportError(...)``.
 
     ## Why is this bad?
     ``OSError`` has a ``winerror`` attribute only on Windows.  Elsewhere the
@@ -179,6 +185,19 @@ class WinerrorAttribute(Rule):
             id="windows-only-file",
         ),
         Valid("e.winerror = 5\ndel e.winerror\n", id="store-and-del"),
+        Valid(
+            "import sys\nassert sys.platform == 'win32'\ndef f(exc):\n    return exc.winerror\n",
+            id="module-asserts-windows",
+        ),
+        Valid(
+            "import sys\nif sys.platform != 'win32':\n    raise ImportError('Windows only')\n"
+            "def f(exc):\n    return exc.winerror\n",
+            id="module-refuses-other-platforms",
+        ),
+        Valid(
+            "try:\n    work()\nexcept* OSError as group:\n    print(group.winerror)\n",
+            id="exception-group",
+        ),
         Valid("info = {'code': 5}\nprint(info.winerror)\n", id="name-bound-to-a-literal"),
         Valid("message = 'winerror'\n", id="text-only"),
     ]
@@ -297,14 +316,21 @@ class WinerrorAttribute(Rule):
 
     @classmethod
     def gate(cls, index: AstIndex) -> bool:
-        return "winerror" in index.attributes or "getattr" in index.calls
+        return "winerror" in index.attributes or (
+            "getattr" in index.calls and "winerror" in index.short_strings
+        )
 
     # -- what the file tells about the platform ---------------------------
     def visit_Module(self, node: cst.Module) -> None:
         for statement in node.body:
+            if isinstance(statement, cst.If) and _refuses_non_windows(statement):
+                self._windows_only = True
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             for small in statement.body:
+                if isinstance(small, cst.Assert) and _WINDOWS_TEST.search(code_of(small.test)):
+                    self._windows_only = True
+                    continue
                 if isinstance(small, cst.Import):
                     modules = [code_of(alias.name) for alias in small.names]
                 elif (
@@ -451,7 +477,9 @@ class WinerrorAttribute(Rule):
         for binding in scope[name.value]:
             assert isinstance(binding, Assignment)
             handler = list(itertools.islice(ancestors(self, binding.node), 2))[-1]
-            if not isinstance(handler, (cst.ExceptHandler, cst.ExceptStarHandler)):
+            if isinstance(handler, cst.ExceptStarHandler):
+                continue  # an exception group: no winerror anywhere, not a portability bug
+            if not isinstance(handler, cst.ExceptHandler):
                 return True
             for caught in handler_types(self, handler):
                 if caught is None or _may_hold_oserror(caught):
@@ -485,6 +513,19 @@ class WinerrorAttribute(Rule):
                 return True
             child = parent
         return False
+
+
+def _refuses_non_windows(statement: cst.If) -> bool:
+    """``if sys.platform != "win32": raise ImportError(...)`` at the top of a module."""
+    body = statement.body
+    return (
+        statement.orelse is None
+        and bool(_NOT_WINDOWS_TEST.search(code_of(statement.test)))
+        and isinstance(body, cst.IndentedBlock)
+        and len(body.body) == 1
+        and isinstance(body.body[0], cst.SimpleStatementLine)
+        and isinstance(body.body[0].body[0], cst.Raise)
+    )
 
 
 def _test_guards(test: cst.BaseExpression, *, positive: bool, negated_only: bool = False) -> bool:

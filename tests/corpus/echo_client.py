@@ -4,6 +4,7 @@ import contextlib
 import logging
 import socket
 import ssl
+import threading
 import time
 
 import netcompat
@@ -157,9 +158,57 @@ def with_callback(addr, on_line):
                     return
                 on_line(line)
 
-        pump()
+        threading.Thread(target=pump, daemon=True).start()
     except OSError:
         log.exception("connection failed")
+
+
+def with_helper(addr, on_line):
+    sock = socket.create_connection(addr)
+
+    def pump():
+        while True:
+            line = sock.recv(256)
+            if not line:
+                return
+            on_line(line)
+
+    def pump_twice():
+        pump()
+        pump()
+
+    try:
+        pump_twice()
+    except OSError:
+        log.exception("connection failed")
+    finally:
+        sock.close()
+
+
+def with_helper_escaping(addr, on_line):
+    sock = socket.create_connection(addr)
+
+    def pump():
+        return sock.recv(256)  # NC101
+
+    try:
+        pump()
+    except OSError:
+        pass
+    return pump
+
+
+def with_helper_unguarded_call(addr):
+    sock = socket.create_connection(addr)
+
+    def pump():
+        return sock.recv(256)  # NC101
+
+    try:
+        pump()
+    except OSError:
+        pass
+    pump()
 
 
 def handler_body_not_guarded(sock: socket.socket):
