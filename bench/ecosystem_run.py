@@ -30,7 +30,8 @@ with the command, the Python version and the date.
 
 Usage: python bench/ecosystem_run.py [--jobs N] [--file-timeout S]
        [--time-limit S] [--fix-styles stdlib,netcompat] [--no-mask]
-       [--output PATH] [--json PATH] [--limit N] [PATH ...]
+       [--output PATH] [--append] [--json PATH] [--limit N] [PATH ...]
+       python bench/ecosystem_run.py --from-json PATH [--output PATH] [--append]
 """
 
 from __future__ import annotations
@@ -61,14 +62,16 @@ REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "tests"))
 
-from lintrules.engine import ENGINE_CODES, decode_source, lint_source  # noqa: E402
+from test_fix_ast_mask import fix_rounds, round_violations  # noqa: E402
+
+from lintrules import engine  # noqa: E402
+from lintrules.engine import ENGINE_CODES, candidate_rules, decode_source, lint_source  # noqa: E402
 from lintrules.rules import all_rules  # noqa: E402
 
 DEFAULT_OUTPUT = BENCH_DIR / "results" / "ecosystem.md"
 SUFFIXES = (".py", ".pyi")
 SKIP_DIRS = {"__pycache__", ".git", ".hg", ".tox", "node_modules"}
 _LINE_STARTS = re.compile(r"\r\n|\r|\n")
-
 
 
 class FileTimeout(BaseException):
@@ -95,9 +98,7 @@ def site_dirs() -> list[Path]:
 def _walk(root: Path, skip: set[Path]) -> Iterator[Path]:
     for directory, dirs, names in os.walk(root):
         here = Path(directory)
-        dirs[:] = sorted(
-            d for d in dirs if d not in SKIP_DIRS and (here / d).resolve() not in skip
-        )
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and (here / d).resolve() not in skip)
         for name in sorted(names):
             if name.endswith(SUFFIXES):
                 path = here / name
@@ -210,14 +211,17 @@ def _edits_reproduce(before: bytes, after: bytes, findings: Sequence[Any]) -> st
         return None
     for index, (x, y) in enumerate(zip(a, b)):
         if x != y:
-            stmt = [s for s in edited.body if not isinstance(s, (ast.Import, ast.ImportFrom))][index]
+            stmt = [s for s in edited.body if not isinstance(s, (ast.Import, ast.ImportFrom))][
+                index
+            ]
             return f"statement at line {stmt.lineno} differs between the edits and the fix"
     return f"{len(a)} statements from the edits, {len(b)} from the fix"
 
 
-def _fix_checks(path: str, data: bytes, compiled: bool, style: str) -> dict[str, Any]:
-    from test_fix_ast_mask import fix_rounds, round_violations
-
+def _fix_checks(
+    path: str, data: bytes, compiled: bool, style: str, findings: Sequence[Any] | None
+) -> dict[str, Any]:
+    """Fix ``data`` in ``style`` and check the result; ``findings``: the check run's, if in this style."""
     rules = _STATE["rules"]
     out: dict[str, Any] = {"style": style}
     started = time.perf_counter()
@@ -244,23 +248,32 @@ def _fix_checks(path: str, data: bytes, compiled: bool, style: str) -> dict[str,
             out["not_compiling"] = problem
     if data.startswith(b"\xef\xbb\xbf") and not fixed.startswith(b"\xef\xbb\xbf"):
         out["lost_bom"] = True
-    again = lint_source(fixed, rules, fix_level="unsafe", fix_style=style)  # type: ignore[arg-type]
-    if again.fixed_source is not None:
-        out["not_idempotent"] = f"a second run applied {again.fixes_applied} more fix(es)"
-    out["nc902_again"] = [f.message for f in again.findings if f.code == "NC902"]
+    # One round at a time, one round further than the engine may go: the
+    # chain must reach the engine's result, and the call after it must fix
+    # nothing (idempotence).
+    limit = engine.MAX_FIX_PASSES + 1
+    rounds = fix_rounds(
+        data, rules, fix_level="unsafe", fix_style=style, findings=findings, max_rounds=limit
+    )
+    out["rounds"] = len(rounds)
+    ends = [number for number, fix_round in enumerate(rounds, 1) if fix_round.after == fixed]
+    if not ends:
+        out["chain_mismatch"] = "fixing round by round never reaches the engine's result"
+    elif ends[0] < len(rounds):
+        extra = sum(r.fixes_applied for r in rounds[ends[0] :])
+        out["not_idempotent"] = (
+            f"a second run applies {extra} more fix(es) ({len(rounds) - ends[0]} more round(s))"
+        )
     if _STATE["mask"] and compiled and "not_compiling" not in out:
-        rounds = fix_rounds(data, rules, fix_level="unsafe", fix_style=style)
-        out["rounds"] = len(rounds)
         violations = round_violations(rounds)
         if violations:
             out["mask_violations"] = violations[:10]
-        if not rounds or rounds[-1].after != fixed:
-            out["chain_mismatch"] = "fixing round by round does not end where the engine ends"
         mismatches = []
         for number, fix_round in enumerate(rounds, 1):
             problem = _edits_reproduce(fix_round.before, fix_round.after, fix_round.findings)
             if problem is not None:
-                mismatches.append(f"round {number}: {problem}")
+                codes = ", ".join(sorted({f.code for f in fix_round.findings}))
+                mismatches.append(f"round {number} ({codes}): {problem}")
         if mismatches:
             out["edit_mismatch"] = mismatches
     return out
@@ -279,9 +292,10 @@ def process(job: tuple[str, str]) -> dict[str, Any]:
         stage = "compile"
         record["compile_error"] = _compiles(data, path)
         stage = "check"
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         checked = lint_source(data, _STATE["rules"])
-        record["seconds"] = time.perf_counter() - started
+        record["seconds"] = time.process_time() - cpu
+        record["wall"] = time.perf_counter() - started
         record["codes"] = dict(collections.Counter(f.code for f in checked.findings))
         record["engine"] = [
             {"code": f.code, "line": f.line, "message": f.message}
@@ -297,8 +311,9 @@ def process(job: tuple[str, str]) -> dict[str, Any]:
             record["fix"] = []
             for style in _STATE["styles"]:
                 stage = f"fix ({style})"
+                known = checked.findings if style == "stdlib" else None
                 record["fix"].append(
-                    _fix_checks(path, data, record["compile_error"] is None, style)
+                    _fix_checks(path, data, record["compile_error"] is None, style, known)
                 )
     except FileTimeout:
         record["timeout"] = f"over {_STATE['timeout']} s during {stage}"
@@ -312,7 +327,7 @@ def process(job: tuple[str, str]) -> dict[str, Any]:
 
 # -- the report ------------------------------------------------------------------------
 def _rel(path: str, roots: Sequence[tuple[str, Path]]) -> str:
-    for label, root in roots:
+    for label, root in sorted(roots, key=lambda item: -len(str(item[1]))):
         try:
             return f"{label}/{Path(path).relative_to(root)}"
         except ValueError:
@@ -320,7 +335,9 @@ def _rel(path: str, roots: Sequence[tuple[str, Path]]) -> str:
     return path
 
 
-def summarise(records: Sequence[dict[str, Any]], roots: Sequence[tuple[str, Path]]) -> dict[str, Any]:
+def summarise(
+    records: Sequence[dict[str, Any]], roots: Sequence[tuple[str, Path]]
+) -> dict[str, Any]:
     """The figures of the run, from the per-file records."""
     by_kind = {"stdlib": [r for r in records if r["group"] == "stdlib"]}
     by_kind["site-packages"] = [r for r in records if r["group"] != "stdlib"]
@@ -338,6 +355,7 @@ def summarise(records: Sequence[dict[str, Any]], roots: Sequence[tuple[str, Path
             "lines": sum(r.get("lines", 0) for r in items),
             "bytes": sum(r.get("bytes", 0) for r in items),
             "seconds": sum(r.get("seconds", 0.0) for r in items),
+            "wall": sum(r.get("wall", 0.0) for r in items),
             "codes": dict(codes),
             "files_with": dict(files_with),
             "fixable_files": sum(1 for r in items if r.get("fixable")),
@@ -365,8 +383,6 @@ def summarise(records: Sequence[dict[str, Any]], roots: Sequence[tuple[str, Path
             fixes[style]["fix rounds (checked)"] += fix.get("rounds", 0)
             for message in fix["nc902"]:
                 failures[f"NC902 (fix, {style})"].append(f"{name}: {message}")
-            for message in fix.get("nc902_again", []):
-                failures[f"NC902 (re-lint of fixed code, {style})"].append(f"{name}: {message}")
             for key, label in (
                 ("not_compiling", "fixed code does not compile"),
                 ("not_idempotent", "not idempotent"),
@@ -406,6 +422,7 @@ def summarise(records: Sequence[dict[str, Any]], roots: Sequence[tuple[str, Path
                     "path": name,
                     "python": record["compile_error"],
                     "findings": record["codes"],
+                    "engine": _what_the_engine_did(record),
                 }
             )
     summary["unparsed"] = unparsed
@@ -419,10 +436,25 @@ def summarise(records: Sequence[dict[str, Any]], roots: Sequence[tuple[str, Path
     summary["nc900"] = nc900
     packages: collections.Counter[str] = collections.Counter()
     for record in records:
-        rule_findings = sum(c for code, c in record.get("codes", {}).items() if not code.startswith("NC9"))
+        rule_findings = sum(
+            c for code, c in record.get("codes", {}).items() if not code.startswith("NC9")
+        )
         packages[record["group"]] += rule_findings
     summary["top_groups"] = [(g, c) for g, c in packages.most_common(15) if c]
     return summary
+
+
+def _what_the_engine_did(record: dict[str, Any]) -> str:
+    """For a file ``compile()`` rejects and no NC901 reports: why not."""
+    if "NC900" in record["codes"]:
+        return "not decodable (NC900)"
+    try:
+        text = decode_source(Path(record["path"]).read_bytes())
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        return "?"
+    if not candidate_rules(text, all_rules()):
+        return "skipped by the text prefilter"
+    return "parsed by libcst; the rules ran"
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
@@ -439,40 +471,75 @@ def _escape(text: str, limit: int = 160) -> str:
     return text.replace("|", "\\|")
 
 
+TITLE = """\
+# Whole-ecosystem run
+
+Every `.py`/`.pyi` file of the interpreter's standard library and of its
+site-packages, linted with every rule (opt-in ones included, as `check
+--select ALL`) and, where a finding offers a fix, fixed with `--unsafe-fixes`
+in memory (nothing written), by `bench/ecosystem_run.py`.  One section per
+interpreter; each was written by the script from its own run.
+"""
+
+
 def render(summary: dict[str, Any], meta: dict[str, Any]) -> str:
-    """The Markdown results file."""
+    """The Markdown section for one run."""
     rules = {rule.CODE: rule.NAME for rule in all_rules()}
-    names = {code: name for code, name in (("NC900", "io-error"), ("NC901", "syntax-error"), ("NC902", "internal-error"))}
+    names = {
+        code: name
+        for code, name in (
+            ("NC900", "io-error"),
+            ("NC901", "syntax-error"),
+            ("NC902", "internal-error"),
+        )
+    }
     names.update(rules)
     kinds = summary["kinds"]
     std, sp = kinds["stdlib"], kinds["site-packages"]
     out = [
-        "# Whole-ecosystem run",
-        "",
-        "Every `.py`/`.pyi` file of the interpreter's standard library and of its "
-        "site-packages, linted with every rule (opt-in ones included, as "
-        "`check --select ALL`) and, where a finding offers a fix, fixed with "
-        "`--unsafe-fixes` in memory (nothing written), by `bench/ecosystem_run.py`.",
+        f"## Python {meta['python']}",
         "",
         f"- Command: `{meta['command']}`",
         f"- Python: {meta['python']} ({meta['implementation']}, {meta['platform']}); libcst {meta['libcst']}",
-        f"- Date: {meta['date']}",
+        f"- Date: {meta['date']}; linter revision {meta['revision']}",
         f"- Workers: {meta['jobs']}; per-file time limit {meta['file_timeout']} s; fix styles: {', '.join(meta['styles'])}",
         f"- Wall time: {meta['wall']:.0f} s for the whole run (lint, fixes and all checks); "
-        f"`check` alone: {std['seconds'] + sp['seconds']:.0f} CPU-seconds summed over workers",
+        f"`check` alone: {std['seconds'] + sp['seconds']:.0f} CPU-seconds summed over workers "
+        f"({std['wall'] + sp['wall']:.0f} s of wall time in the workers)",
+        f"- Load average (1 min, {os.cpu_count()} cores): {meta['load']}",
         f"- Run complete: {'yes' if meta['complete'] else 'NO - stopped at the time limit, figures are partial'}",
         "",
-        "## Files and findings",
+        "### Files and findings",
         "",
     ]
     out += _table(
         ["", "stdlib", "site-packages", "total"],
         [
-            ["files (of which `.pyi`)", f"{std['files']} ({std['pyi']})", f"{sp['files']} ({sp['pyi']})", f"{std['files'] + sp['files']} ({std['pyi'] + sp['pyi']})"],
+            [
+                "files (of which `.pyi`)",
+                f"{std['files']} ({std['pyi']})",
+                f"{sp['files']} ({sp['pyi']})",
+                f"{std['files'] + sp['files']} ({std['pyi'] + sp['pyi']})",
+            ],
             ["lines", f"{std['lines']:,}", f"{sp['lines']:,}", f"{std['lines'] + sp['lines']:,}"],
-            ["MB", f"{std['bytes'] / 1e6:.1f}", f"{sp['bytes'] / 1e6:.1f}", f"{(std['bytes'] + sp['bytes']) / 1e6:.1f}"],
-            ["`check` CPU seconds", f"{std['seconds']:.1f}", f"{sp['seconds']:.1f}", f"{std['seconds'] + sp['seconds']:.1f}"],
-            ["files with a fixable finding", std["fixable_files"], sp["fixable_files"], std["fixable_files"] + sp["fixable_files"]],
+            [
+                "MB",
+                f"{std['bytes'] / 1e6:.1f}",
+                f"{sp['bytes'] / 1e6:.1f}",
+                f"{(std['bytes'] + sp['bytes']) / 1e6:.1f}",
+            ],
+            [
+                "`check` CPU seconds (`lint_source` only)",
+                f"{std['seconds']:.1f}",
+                f"{sp['seconds']:.1f}",
+                f"{std['seconds'] + sp['seconds']:.1f}",
+            ],
+            [
+                "files with a fixable finding",
+                std["fixable_files"],
+                sp["fixable_files"],
+                std["fixable_files"] + sp["fixable_files"],
+            ],
         ],
     )
     out += ["", "Findings by code (findings / files):", ""]
@@ -481,16 +548,27 @@ def render(summary: dict[str, Any], meta: dict[str, Any]) -> str:
     for code in codes:
         a, b = std["codes"].get(code, 0), sp["codes"].get(code, 0)
         fa, fb = std["files_with"].get(code, 0), sp["files_with"].get(code, 0)
-        rows.append([code, names.get(code, ""), f"{a} / {fa}", f"{b} / {fb}", f"{a + b} / {fa + fb}"])
+        rows.append(
+            [code, names.get(code, ""), f"{a} / {fa}", f"{b} / {fb}", f"{a + b} / {fa + fb}"]
+        )
     out += _table(["code", "name", "stdlib", "site-packages", "total"], rows)
     fixable = summary["fixable"]
     if fixable:
         out += ["", "Findings that offer a fix (check run), by code and safety:", ""]
         out += _table(["code:safety", "findings"], sorted(fixable.items()))
-    out += ["", "## Fixes (`--fix --unsafe-fixes`, in memory)", ""]
+    out += ["", "### Fixes (`--fix --unsafe-fixes`, in memory)", ""]
     styles = list(summary["fixes"]) or meta["styles"]
-    keys = ["files with fixes", "files fixed", "fixes applied", "lines changed", "fix rounds (checked)"]
-    out += _table(["fix style", *keys], [[s, *(summary["fixes"].get(s, {}).get(k, 0) for k in keys)] for s in styles])
+    keys = [
+        "files with fixes",
+        "files fixed",
+        "fixes applied",
+        "lines changed",
+        "fix rounds (checked)",
+    ]
+    out += _table(
+        ["fix style", *keys],
+        [[s, *(summary["fixes"].get(s, {}).get(k, 0) for k in keys)] for s in styles],
+    )
     out += [
         "",
         "Checked for every fixed file: it compiles when the original did; a second "
@@ -499,7 +577,7 @@ def render(summary: dict[str, Any], meta: dict[str, Any]) -> str:
         "(`ast` comparison with the fixed nodes masked, as in `tests/test_fix_ast_mask.py`); "
         "the findings' edits, applied as text, give the fixed code.",
         "",
-        "## Failures",
+        "### Failures",
         "",
     ]
     failures = summary["failures"]
@@ -507,7 +585,6 @@ def render(summary: dict[str, Any], meta: dict[str, Any]) -> str:
     for style in styles:
         fixed_labels += [
             f"NC902 (fix, {style})",
-            f"NC902 (re-lint of fixed code, {style})",
             f"fixed code does not compile ({style})",
             f"not idempotent ({style})",
             f"round-by-round result differs ({style})",
@@ -520,11 +597,11 @@ def render(summary: dict[str, Any], meta: dict[str, Any]) -> str:
     for label in labels:
         items = failures.get(label, [])
         if items:
-            out += ["", f"### {label}", ""]
+            out += ["", f"#### {label}", ""]
             out += [f"- `{_escape(item, 300)}`" for item in items[:40]]
             if len(items) > 40:
                 out.append(f"- ... and {len(items) - 40} more")
-    out += ["", "## Files that could not be parsed (NC901)", ""]
+    out += ["", "### Files that could not be parsed (NC901)", ""]
     unparsed = summary["unparsed"]
     python_ok = [u for u in unparsed if u["python"] == "compiles"]
     out.append(
@@ -535,20 +612,31 @@ def render(summary: dict[str, Any], meta: dict[str, Any]) -> str:
         out.append("")
         out += _table(
             ["file", "line", "NC901 message", "compile() says"],
-            [[f"`{u['path']}`", u["line"], _escape(u["message"], 100), _escape(u["python"], 100)] for u in unparsed],
+            [
+                [f"`{u['path']}`", u["line"], _escape(u["message"], 100), _escape(u["python"], 100)]
+                for u in unparsed
+            ],
         )
     rejected = summary["rejected_unreported"]
     out += [
         "",
-        f"Files `compile()` rejects without an NC901: {len(rejected)}. "
-        "No rule's required text occurs in them, so the engine never parses them "
-        "(the text prefilter), or libcst parses them and the rules ran.",
+        f"Files `compile()` rejects without an NC901: {len(rejected)}: files in which "
+        "no rule's required text occurs are never parsed (the text prefilter); "
+        "others libcst parses, and the rules run.",
     ]
     if rejected:
         out.append("")
         out += _table(
-            ["file", "compile() says", "findings"],
-            [[f"`{r['path']}`", _escape(r["python"], 100), ", ".join(f"{k}: {v}" for k, v in sorted(r["findings"].items())) or "none"] for r in rejected[:60]],
+            ["file", "compile() says", "the engine", "findings"],
+            [
+                [
+                    f"`{r['path']}`",
+                    _escape(r["python"], 100),
+                    r["engine"],
+                    ", ".join(f"{k}: {v}" for k, v in sorted(r["findings"].items())) or "none",
+                ]
+                for r in rejected[:60]
+            ],
         )
         if len(rejected) > 60:
             out.append(f"\n... and {len(rejected) - 60} more")
@@ -556,7 +644,7 @@ def render(summary: dict[str, Any], meta: dict[str, Any]) -> str:
         out += ["", f"NC900 (cannot read or decode): {len(summary['nc900'])}", ""]
         out += [f"- `{_escape(item, 200)}`" for item in summary["nc900"][:40]]
     if summary["top_groups"]:
-        out += ["", "## Where the rule findings are (top packages)", ""]
+        out += ["", "### Where the rule findings are (top packages)", ""]
         out += _table(["package", "rule findings"], summary["top_groups"])
     out += ["", f"Engine codes: {'; '.join(f'{k}: {v}' for k, v in ENGINE_CODES.items())}", ""]
     return "\n".join(out)
@@ -565,22 +653,34 @@ def render(summary: dict[str, Any], meta: dict[str, Any]) -> str:
 # -- the command line ----------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, help="folders instead of stdlib + site-packages")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="folders instead of stdlib + site-packages"
+    )
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--file-timeout", type=int, default=120, help="seconds per file")
-    parser.add_argument("--time-limit", type=float, default=3600.0, help="seconds for the whole run")
+    parser.add_argument("--file-timeout", type=int, default=300, help="seconds per file")
+    parser.add_argument(
+        "--time-limit", type=float, default=3600.0, help="seconds for the whole run"
+    )
     parser.add_argument("--fix-styles", default="stdlib,netcompat")
     parser.add_argument("--no-mask", action="store_true", help="skip the ast-mask and edit checks")
     parser.add_argument("--limit", type=int, default=0, help="only the first N files (a smoke run)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--json", type=Path, help="also dump every per-file record here")
+    parser.add_argument("--append", action="store_true", help="add this run's section to --output")
+    parser.add_argument("--from-json", type=Path, help="only render the records a --json run saved")
     args = parser.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        saved_roots = saved["meta"].get("roots") or [
+            (label, str(path)) for label, path in _default_roots()
+        ]
+        roots = [(label, Path(path)) for label, path in saved_roots]
+        summary = summarise(saved["records"], roots)
+        _write(args.output, render(summary, saved["meta"]), args.append)
+        print(f"wrote {args.output}")
+        return 0
 
-    if args.paths:
-        roots = [(path.name, path.resolve()) for path in args.paths]
-    else:
-        stdlib = Path(sysconfig.get_paths()["stdlib"])
-        roots = [("stdlib", stdlib)] + [("site-packages", path) for path in site_dirs()]
+    roots = [(p.name, p.resolve()) for p in args.paths] if args.paths else _default_roots()
     files = collect(roots)
     if args.limit:
         files = files[: args.limit]
@@ -589,6 +689,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     styles = [s for s in args.fix_styles.split(",") if s]
     print(f"{len(files)} files under {', '.join(str(r) for _, r in roots)}", flush=True)
 
+    # Import every rule now, before the workers fork: other work on the tree
+    # must not change the rules half-way through the run.
+    all_rules()
+    load_before = _load()
     started = time.perf_counter()
     records: list[dict[str, Any]] = []
     complete = True
@@ -597,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.jobs,
         initializer=_init_worker,
         initargs=(args.file_timeout, styles, not args.no_mask),
-        maxtasksperchild=500,
+        maxtasksperchild=2000,
     ) as pool:
         results = pool.imap_unordered(process, files)
         try:
@@ -619,39 +723,86 @@ def main(argv: Sequence[str] | None = None) -> int:
             pool.terminate()
     wall = time.perf_counter() - started
 
-    import libcst
-
     meta = {
-        "command": "python " + " ".join([os.path.relpath(__file__, REPO_ROOT), *(argv if argv is not None else sys.argv[1:])]),
+        "command": "python "
+        + " ".join(
+            [os.path.relpath(__file__, REPO_ROOT), *(argv if argv is not None else sys.argv[1:])]
+        ),
         "python": sys.version.split()[0],
         "implementation": platform.python_implementation(),
         "platform": sys.platform,
-        "libcst": getattr(libcst, "__version__", None) or _dist_version("libcst"),
+        "libcst": _dist_version("libcst"),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "jobs": args.jobs,
         "file_timeout": args.file_timeout,
         "styles": styles,
         "wall": wall,
         "complete": complete,
+        "load": f"{load_before} at the start, {_load()} at the end",
+        "revision": _revision(),
+        "roots": [(label, str(path)) for label, path in roots],
     }
     summary = summarise(records, roots)
     text = render(summary, meta)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+    _write(args.output, text, args.append)
     if args.json:
-        args.json.write_text(json.dumps({"meta": meta, "records": records}, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"meta": meta, "records": records}, indent=1), encoding="utf-8"
+        )
     failures = sum(len(items) for items in summary["failures"].values())
     print(text)
     print(f"\nwrote {args.output}; {failures} failure(s); {wall:.0f} s", flush=True)
     return 1 if failures or not complete else 0
 
 
-def _dist_version(name: str) -> str:
-    try:
-        from importlib.metadata import version
+def _default_roots() -> list[tuple[str, Path]]:
+    """The running interpreter's standard library and its site-packages folders."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    return [("stdlib", stdlib)] + [("site-packages", path) for path in site_dirs()]
 
+
+def _write(output: Path, section: str, append: bool) -> None:
+    """Write the results file: the title and this section, or add the section."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if append and output.exists():
+        text = output.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + section
+    else:
+        text = TITLE + "\n" + section
+    output.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def _revision() -> str:
+    """The git commit of the linter, and whether its working tree differs."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=30
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return done.stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "?"
+    dirty = [line for line in git("status", "--porcelain", "--", "lintrules").splitlines() if line]
+    return f"{head}" + (f" + {len(dirty)} uncommitted change(s) under lintrules/" if dirty else "")
+
+
+def _load() -> str:
+    """The 1-minute load average (other work on the machine slows the wall times)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return "?"
+
+
+def _dist_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
         return version(name)
-    except Exception:  # noqa: BLE001 - only for the report's header
+    except PackageNotFoundError:
         return "?"
 
 

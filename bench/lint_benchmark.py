@@ -59,8 +59,12 @@ DEFAULT_FIXIT_TIMEOUT = 900.0
 INSTALL_TIMEOUT = 600.0
 
 _FIXIT_EXCEPTION = re.compile(r"^(?P<path>\S[^\n]*?): EXCEPTION: (?P<message>.*)$", re.MULTILINE)
-_NETCOMPAT_ENGINE = re.compile(r"^(?P<path>.+?):\d+:\d+: (?P<code>NC9\d\d)\S* (?P<message>.*)$", re.MULTILINE)
-_RUFF_SYNTAX = re.compile(r"^(?P<path>.+?):\d+:\d+: (?:SyntaxError|invalid-syntax)\b(?P<message>.*)$", re.MULTILINE)
+_NETCOMPAT_ENGINE = re.compile(
+    r"^(?P<path>.+?):\d+:\d+: (?P<code>NC9\d\d)\S* (?P<message>.*)$", re.MULTILINE
+)
+_RUFF_SYNTAX = re.compile(
+    r"^(?P<path>.+?):\d+:\d+: (?:SyntaxError|invalid-syntax)\b(?P<message>.*)$", re.MULTILINE
+)
 
 
 # -- the files -----------------------------------------------------------------
@@ -191,10 +195,14 @@ def run_timed(
             process.wait()
             return time.perf_counter() - start, children_cpu() - cpu_before, None
         elapsed = time.perf_counter() - start
-    return elapsed, children_cpu() - cpu_before, Output(
-        returncode,
-        out_path.read_text(encoding="utf-8", errors="replace"),
-        err_path.read_text(encoding="utf-8", errors="replace"),
+    return (
+        elapsed,
+        children_cpu() - cpu_before,
+        Output(
+            returncode,
+            out_path.read_text(encoding="utf-8", errors="replace"),
+            err_path.read_text(encoding="utf-8", errors="replace"),
+        ),
     )
 
 
@@ -215,7 +223,10 @@ class Bench:
 
     def display(self, text: str) -> str:
         """``text`` with the temporary folder shortened, for the report."""
-        return text.replace(str(self.tree) + os.sep, "").replace(str(self.tree), ".")
+        text = text.replace(str(self.tree) + os.sep, "").replace(str(self.tree), ".")
+        # Tools run in the folder above the tree print paths relative to it.
+        prefix = self.tree.name + os.sep
+        return text[len(prefix) :] if text.startswith(prefix) else text
 
     def measure(
         self,
@@ -235,7 +246,11 @@ class Bench:
             for command in before_each:
                 self._runs += 1
                 _, _, prep = run_timed(
-                    command, cwd=self.root, env=env, timeout=timeout, log=self.logs / f"{self._runs:02d}"
+                    command,
+                    cwd=self.root,
+                    env=env,
+                    timeout=timeout,
+                    log=self.logs / f"{self._runs:02d}",
                 )
                 if prep is None or prep.returncode not in ok_codes:
                     timing.failures.append(f"preparing command failed: {' '.join(command)}")
@@ -243,7 +258,11 @@ class Bench:
             self._runs += 1
             load = load_average()
             elapsed, cpu, output = run_timed(
-                timing.command, cwd=self.root, env=env, timeout=timeout, log=self.logs / f"{self._runs:02d}"
+                timing.command,
+                cwd=self.root,
+                env=env,
+                timeout=timeout,
+                log=self.logs / f"{self._runs:02d}",
             )
             print(
                 f"  {timing.label}: {elapsed:.2f} s wall, {cpu:.2f} s cpu (load before: {load})",
@@ -264,12 +283,20 @@ class Bench:
 
 
 def snapshot_source(root: Path) -> Path:
-    """Copy this checkout's packages under ``root``, so every run lints with the same rules."""
+    """Copy this checkout's packages under ``root``, so every run lints with the same rules.
+
+    The copy is byte-compiled, as an installed package is: without that, every
+    run would compile the modules again (``PYTHONDONTWRITEBYTECODE`` is common
+    in containers) and the warm run would mostly measure the compiler.
+    """
+    import compileall
+
     target = root / "netcompat-src"
     for package in ("lintrules", "netcompat"):
         shutil.copytree(
             REPO_ROOT / package, target / package, ignore=shutil.ignore_patterns("__pycache__")
         )
+    compileall.compile_dir(str(target), quiet=1)
     return target
 
 
@@ -278,7 +305,11 @@ def enabled_rules(env: dict[str, str], cwd: Path) -> str:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "lintrules", "rules"],
-            env=env, cwd=cwd, capture_output=True, text=True, timeout=120,
+            env=env,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     except (OSError, subprocess.SubprocessError) as error:
         return f"? ({error})"
@@ -288,6 +319,16 @@ def enabled_rules(env: dict[str, str], cwd: Path) -> str:
         if code and "(engine)" not in line:
             codes.append(f"({code})" if line.rstrip().endswith("(opt-in)") else code)
     return " ".join(codes) if codes else f"? ({_tail(done.stderr, 1)})"
+
+
+def _help(command: Sequence[str], env: dict[str, str], cwd: Path) -> str:
+    try:
+        done = subprocess.run(
+            [*command, "--help"], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout
 
 
 def _env_with_path(extra: Path, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -308,7 +349,9 @@ def ensure_venv(venv: Path, packages: Sequence[str]) -> str | None:
         if not _venv_bin(venv, "python").exists():
             print(f"creating {venv} ...", flush=True)
             subprocess.run(
-                [sys.executable, "-m", "venv", str(venv)], check=True, timeout=INSTALL_TIMEOUT,
+                [sys.executable, "-m", "venv", str(venv)],
+                check=True,
+                timeout=INSTALL_TIMEOUT,
                 capture_output=True,
             )
         missing = [p for p in packages if not _venv_bin(venv, p).exists()]
@@ -333,7 +376,11 @@ def _version(command: Sequence[str]) -> str:
         done = subprocess.run(list(command), capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return "?"
-    return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr).strip() else "?"
+    return (
+        (done.stdout or done.stderr).strip().splitlines()[0]
+        if (done.stdout or done.stderr).strip()
+        else "?"
+    )
 
 
 # -- the libcst parse worker (this script run with --libcst-parse-worker) ---------
@@ -371,6 +418,8 @@ class Funnel:
     ast_failed: list[str] = field(default_factory=list)
     gated: list[tuple[int, str]] = field(default_factory=list)
     libcst_failed: list[str] = field(default_factory=list)
+    #: Gates or rules that raised (the CLI turns a crashing gate into an internal error).
+    crashes: list[str] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)
     per_rule: dict[str, list[int]] = field(default_factory=dict)
     with_libcst: bool = False
@@ -409,9 +458,10 @@ def funnel(tree: Path, root: Path, source: Path, *, with_libcst: bool) -> Funnel
     config = Config(root=root)
     rules = config.enabled_rules()
     result.per_rule = {rule.CODE: [0, 0, 0] for rule in rules}
+    needles = {rule.CODE: [n.encode("ascii") for n in rule.REQUIRES_TEXT] for rule in rules}
     files = discover([str(tree)], root=root).files
     result.discovered = len(files)
-    clock = time.perf_counter
+    clock = time.process_time  # CPU time: other work on the machine does not count
     for path in files:
         start = clock()
         data = path.read_bytes()
@@ -419,18 +469,20 @@ def funnel(tree: Path, root: Path, source: Path, *, with_libcst: bool) -> Funnel
 
         start = clock()
         keep = any(
-            not rule.REQUIRES_TEXT or any(needle.encode("ascii") in data for needle in rule.REQUIRES_TEXT)
+            not rule.REQUIRES_TEXT or any(needle in data for needle in needles[rule.CODE])
             for rule in rules
         )
-        if keep:
-            try:
-                text = decode_source(data)
-            except (SyntaxError, UnicodeDecodeError, LookupError):
-                keep = False
-        result.add("prefilter (bytes search, decode, per-rule text)", clock() - start)
+        result.add("prefilter: bytes search (runner)", clock() - start)
         if not keep:
             continue
+        start = clock()
+        try:
+            text = decode_source(data)
+        except (SyntaxError, UnicodeDecodeError, LookupError):
+            result.add("prefilter: decode, per-rule text (engine)", clock() - start)
+            continue
         active = candidate_rules(text, rules)
+        result.add("prefilter: decode, per-rule text (engine)", clock() - start)
         if not active:
             continue
         name = str(path.relative_to(tree))
@@ -452,7 +504,16 @@ def funnel(tree: Path, root: Path, source: Path, *, with_libcst: bool) -> Funnel
             index = AstIndex.from_tree(tree_)
             result.add("AstIndex.from_tree", clock() - start)
             start = clock()
-            active = [rule for rule in active if rule.gate(index)]
+            kept = []
+            for rule in active:
+                try:
+                    if rule.gate(index):
+                        kept.append(rule)
+                except Exception as error:  # a crashing gate is reported, not fatal
+                    result.crashes.append(
+                        f"{name}: {rule.CODE} gate: {type(error).__name__}: {error}"
+                    )
+            active = kept
             result.add("gates", clock() - start)
             if not active:
                 continue
@@ -493,6 +554,9 @@ def funnel(tree: Path, root: Path, source: Path, *, with_libcst: bool) -> Funnel
             wrapper.visit_batched(instances)
         except RecursionError:
             result.libcst_failed.append(f"{name}: RecursionError in rules")
+        except Exception as error:  # a crashing rule is reported, not fatal
+            codes = ",".join(rule.CODE for rule in active)
+            result.crashes.append(f"{name}: rules {codes}: {type(error).__name__}: {error}")
         result.add("rules (batched visit)", clock() - start)
         result.slowest.append((clock() - libcst_start, name))
         result.findings += sum(len(instance.reports) for instance in instances)
@@ -527,7 +591,7 @@ def print_table(ours: Timing, timings: Sequence[Timing]) -> None:
     print(f"{'-' * width}  {'-' * 16}  {'-' * 8}  {'-' * 34}")
     for timing in timings:
         ratio = "" if timing.label.startswith("netcompat") else ratio_text(ours, timing)
-        cpu = f"{statistics.median(timing.cpu):.2f}" if timing.cpu else "-"
+        cpu = f"{statistics.median(timing.cpu):.2f}" if timing.cpu and timing.ok else "-"
         print(f"{timing.label:<{width}}  {seconds_text(timing):>16}  {cpu:>8}  {ratio}")
         if timing.note:
             print(f"{'':<{width}}  {'':>16}  {'':>8}  ({timing.note})")
@@ -602,7 +666,7 @@ def print_funnel(result: Funnel, limit: int = 10) -> None:
     else:
         print("  (libcst phases not run: --funnel-libcst times them)")
     total = sum(result.phases.values())
-    print(f"  time by phase (sum {total:.2f} s):")
+    print(f"  CPU time by phase (sum {total:.2f} s):")
     for phase, seconds in sorted(result.phases.items(), key=lambda item: -item[1]):
         share = 100 * seconds / total if total else 0.0
         print(f"    {phase:<50} {seconds:8.3f} s {share:5.1f} %")
@@ -622,7 +686,11 @@ def print_funnel(result: Funnel, limit: int = 10) -> None:
         print(f"  slowest files in libcst (parse + metadata + rules), of {len(result.slowest)}:")
         for seconds, name in sorted(result.slowest, reverse=True)[:limit]:
             print(f"    {seconds:7.3f} s  {name}")
-    for title, names in (("ast.parse failed", result.ast_failed), ("libcst failed", result.libcst_failed)):
+    for title, names in (
+        ("ast.parse failed", result.ast_failed),
+        ("libcst failed", result.libcst_failed),
+        ("CRASHED", result.crashes),
+    ):
         if names:
             print(f"  {title}: {', '.join(names[:limit])}{' ...' if len(names) > limit else ''}")
 
@@ -630,33 +698,64 @@ def print_funnel(result: Funnel, limit: int = 10) -> None:
 # -- the main flow -------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--stdlib", type=Path, default=None, help="folder to copy (default: this Python's stdlib)")
+    parser.add_argument(
+        "--stdlib", type=Path, default=None, help="folder to copy (default: this Python's stdlib)"
+    )
     parser.add_argument(
         "--work-dir",
         type=Path,
         default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "netcompat-bench",
         help="where the tools' virtual environment lives (default: ~/.cache/netcompat-bench)",
     )
-    parser.add_argument("--repeat", type=int, default=1, help="timed runs per tool; the median is used")
-    parser.add_argument("--jobs", type=int, default=None, help="netcompat --jobs for the cold run (default: all cores)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="timed runs per tool; the median is used"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="netcompat --jobs for the cold run (default: all cores)",
+    )
     parser.add_argument("--skip-fixit", action="store_true", help="do not run Fixit")
     parser.add_argument(
-        "--fixit-subset", type=int, default=None, metavar="N",
+        "--fixit-subset",
+        type=int,
+        default=None,
+        metavar="N",
         help="run Fixit on N evenly spread files and extrapolate by line count",
     )
-    parser.add_argument("--fixit", type=Path, default=None, help="a fixit executable to use instead of installing one")
-    parser.add_argument("--ruff", type=Path, default=None, help="a ruff executable (default: ruff on PATH, else install)")
-    parser.add_argument("--fixit-timeout", type=float, default=DEFAULT_FIXIT_TIMEOUT)
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="timeout of every other tool")
     parser.add_argument(
-        "--skip-funnel", action="store_true", help="skip the walk that counts prefilter and gate passes"
+        "--fixit",
+        type=Path,
+        default=None,
+        help="a fixit executable to use instead of installing one",
     )
     parser.add_argument(
-        "--funnel-libcst", action="store_true",
+        "--ruff",
+        type=Path,
+        default=None,
+        help="a ruff executable (default: ruff on PATH, else install)",
+    )
+    parser.add_argument("--fixit-timeout", type=float, default=DEFAULT_FIXIT_TIMEOUT)
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="timeout of every other tool"
+    )
+    parser.add_argument(
+        "--skip-funnel",
+        action="store_true",
+        help="skip the walk that counts prefilter and gate passes",
+    )
+    parser.add_argument(
+        "--funnel-libcst",
+        action="store_true",
         help="in that walk, also time libcst parse, metadata and rules (as slow as --jobs 1)",
     )
-    parser.add_argument("--jobs1", action="store_true", help="also time netcompat cold with --jobs 1")
-    parser.add_argument("--keep", action="store_true", help="keep the copied tree and the tools' logs")
+    parser.add_argument(
+        "--jobs1", action="store_true", help="also time netcompat cold with --jobs 1"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the copied tree and the tools' logs"
+    )
     parser.add_argument("--libcst-parse-worker", type=Path, help=argparse.SUPPRESS)
     return parser
 
@@ -677,7 +776,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\nkept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
-
 
 
 def _netcompat_failures(bench: Bench, timing: Timing, output: Output | None) -> int:
@@ -708,23 +806,50 @@ def _bench(args: argparse.Namespace, source: Path, root: Path) -> int:
         f"{lines:,} lines, {size / 1e6:.1f} MB"
     )
     print(f"cores: {cores}; netcompat cold run: --jobs {args.jobs or f'default ({cores})'}")
-    print(f"repeats per tool: {args.repeat} (the median is reported); load average {load_average()}\n")
+    print(
+        f"repeats per tool: {args.repeat} (the median is reported); load average {load_average()}\n"
+    )
 
     config = root / "pyproject.toml"
-    config.write_text("# netcompat-lint benchmark: default settings\n[tool.netcompat-lint]\n", "utf-8")
+    config.write_text(
+        "# netcompat-lint benchmark: default settings\n[tool.netcompat-lint]\n", "utf-8"
+    )
     bench = Bench(root, tree, args.repeat)
     source_copy = snapshot_source(root)
     env = _env_with_path(source_copy)
     print(f"netcompat rules: {enabled_rules(env, root)}")
-    lint = [sys.executable, "-m", "lintrules", "check", "--config", str(config), "--exit-zero", "-q"]
+    lint = [
+        sys.executable,
+        "-m",
+        "lintrules",
+        "check",
+        "--config",
+        str(config),
+        "--exit-zero",
+        "-q",
+    ]
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     cache_dir = root / ".netcompat_cache"
-    clear_cache = [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(cache_dir)]
+    clear_cache = [
+        sys.executable,
+        "-c",
+        "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+        str(cache_dir),
+    ]
 
     print("timing:", flush=True)
-    cold = Timing("netcompat cold", [*lint, "--no-cache", *jobs, str(tree)])
-    findings = _netcompat_failures(bench, cold, bench.measure(cold, env=env, timeout=args.timeout))
+    # A --stats option (how many files reached ast and libcst), once the CLI has one.
+    stats = ["--stats"] if "--stats" in _help(lint[:4], env, root) else []
+    cold = Timing("netcompat cold", [*lint, "--no-cache", *stats, *jobs, str(tree)])
+    cold_output = bench.measure(cold, env=env, timeout=args.timeout)
+    findings = _netcompat_failures(bench, cold, cold_output)
     cold.note = f"--no-cache, {findings} findings"
+    stage_line = re.search(
+        r"^netcompat-lint: \d+ files: .*$", cold_output.stderr if cold_output else "", re.M
+    )
+    cold.note += (
+        f"; {stage_line.group(0).split(': ', 1)[1]}" if stage_line else "; no --stats in this CLI"
+    )
     single = Timing("netcompat cold --jobs 1", [*lint, "--no-cache", "--jobs", "1", str(tree)])
     if args.jobs1:
         _netcompat_failures(bench, single, bench.measure(single, env=env, timeout=args.timeout))
@@ -748,7 +873,9 @@ def _bench(args: argparse.Namespace, source: Path, root: Path) -> int:
     print_table(cold, timings)
     print_targets(cold, warm, fixit, ruff)
     print_failures(timings)
-    print(f"\nload average at the end: {load_average()} (other work on the machine inflates wall times)")
+    print(
+        f"\nload average at the end: {load_average()} (other work on the machine inflates wall times)"
+    )
     if not args.skip_funnel:
         print("\nwalking the pipeline file by file ...", flush=True)
         print_funnel(funnel(tree, root, source_copy, with_libcst=args.funnel_libcst))
@@ -767,13 +894,24 @@ def _ruff(args: argparse.Namespace, bench: Bench, venv: Path, tree: Path) -> Tim
         executable = str(_venv_bin(venv, "ruff"))
     timing = Timing(
         label,
-        [executable, "check", "--isolated", "--select", "UP024", "--no-cache", "--exit-zero", str(tree)],
+        [
+            executable,
+            "check",
+            "--isolated",
+            "--select",
+            "UP024",
+            "--no-cache",
+            "--exit-zero",
+            str(tree),
+        ],
     )
     output = bench.measure(timing, timeout=args.timeout)
     timing.note = _version([executable, "--version"])
     if output is not None:
         for match in _RUFF_SYNTAX.finditer(output.stdout):
-            timing.failures.append(f"{bench.display(match['path'])}: syntax error{match['message'][:100]}")
+            timing.failures.append(
+                f"{bench.display(match['path'])}: syntax error{match['message'][:100]}"
+            )
     return timing
 
 
@@ -796,7 +934,9 @@ def _libcst_parse(bench: Bench, files: Sequence[Path], timeout: float) -> Timing
         [sys.executable, str(Path(__file__).resolve()), "--libcst-parse-worker", str(list_file)],
     )
     output = bench.measure(timing, timeout=timeout)
-    version = _version([sys.executable, "-c", "import importlib.metadata as m; print(m.version('libcst'))"])
+    version = _version(
+        [sys.executable, "-c", "import importlib.metadata as m; print(m.version('libcst'))"]
+    )
     timing.note = f"libcst {version}"
     if output is not None and output.returncode == 0:
         try:
@@ -805,7 +945,9 @@ def _libcst_parse(bench: Bench, files: Sequence[Path], timeout: float) -> Timing
             timing.failures.append("the worker printed no summary")
         else:
             timing.failures.extend(bench.display(line) for line in summary["failures"])
-            timing.note += f", {summary['files'] - len(summary['failures'])}/{summary['files']} parsed"
+            timing.note += (
+                f", {summary['files'] - len(summary['failures'])}/{summary['files']} parsed"
+            )
     return timing
 
 
@@ -832,7 +974,9 @@ def _fixit(
         targets = [str(path) for path in chosen]
         scale = lines / max(1, count_lines(chosen)[0])
         label += f" ({len(chosen)} files)"
-    timing = Timing(label, [executable, "--rules", FIXIT_RULE_MODULE, "lint", *targets], scale=scale)
+    timing = Timing(
+        label, [executable, "--rules", FIXIT_RULE_MODULE, "lint", *targets], scale=scale
+    )
     output = bench.measure(
         timing, env=_env_with_path(rules_dir), timeout=args.fixit_timeout, ok_codes=(0, 1, 2)
     )
@@ -842,7 +986,9 @@ def _fixit(
     if output is not None:
         text = output.stdout + output.stderr
         if "Failed to load rules" in text:
-            timing.failures.append("Fixit could not load the trivial rule: the time is not comparable")
+            timing.failures.append(
+                "Fixit could not load the trivial rule: the time is not comparable"
+            )
         for match in _FIXIT_EXCEPTION.finditer(text):
             timing.failures.append(f"{bench.display(match['path'])}: {match['message'][:120]}")
         checked = re.search(r"(\d+) files? checked[^\n]*", text)

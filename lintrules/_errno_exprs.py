@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Union
 
@@ -56,6 +56,7 @@ from libcst.metadata import (
     Assignment,
     BaseAssignment,
     ParentNodeProvider,
+    QualifiedName,
     QualifiedNameProvider,
     QualifiedNameSource,
     Scope,
@@ -280,7 +281,8 @@ def is_exc_info_value(rule: Rule, node: cst.BaseExpression) -> bool:
     return (
         isinstance(call, cst.Call)
         and not call.args
-        and "sys.exc_info" in {q.name for q in rule.get_metadata(QualifiedNameProvider, call.func, set())}
+        and "sys.exc_info"
+        in {q.name for q in rule.get_metadata(QualifiedNameProvider, call.func, set())}
     )
 
 
@@ -352,7 +354,10 @@ def exception_origin(
         scope = rule.get_metadata(ScopeProvider, node, None)
         assignments = list(scope[node.value]) if scope is not None else []
         if assignments and all(
-            isinstance(getattr(a, "node", None), (cst.Import, cst.ImportFrom, cst.ClassDef, cst.FunctionDef))
+            isinstance(
+                getattr(a, "node", None),
+                (cst.Import, cst.ImportFrom, cst.ClassDef, cst.FunctionDef),
+            )
             for a in assignments
         ):
             return None
@@ -529,7 +534,8 @@ def errno_name_of(rule: Rule, node: cst.BaseExpression) -> str | None:
 
     Only names of the errno table count.
     """
-    for qualified in rule.get_metadata(QualifiedNameProvider, node, set()):
+    names: Collection[QualifiedName] = rule.get_metadata(QualifiedNameProvider, node, set())
+    for qualified in names:
         if qualified.source is not QualifiedNameSource.IMPORT:
             continue
         module, _, name = qualified.name.rpartition(".")
@@ -545,7 +551,8 @@ def _imported_from_errno(assignment: BaseAssignment, name: str) -> bool:
     if node.relative or not isinstance(node.module, cst.Name) or node.module.value != "errno":
         return False
     return any(
-        alias.evaluated_name == name and (alias.evaluated_alias or name) == name for alias in node.names
+        alias.evaluated_name == name and (alias.evaluated_alias or name) == name
+        for alias in node.names
     )
 
 

@@ -1,19 +1,23 @@
 """The ``netcompat-lint`` command line.
 
 Exit codes: 0 when no finding remains, 1 when findings remain (or ``--diff``
-would change a file), 2 on a usage error, a configuration error or an
-internal error.  Nothing but a clear one-line message reaches the user for
-those: no tracebacks.
+would change a file), 2 on a usage error, a configuration error, an
+internal error or an interruption (Ctrl-C, SIGTERM).  Nothing but a clear
+one-line message reaches the user for those: no tracebacks.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 
 from . import __version__
@@ -27,6 +31,50 @@ from .runner import RunOptions, run
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that cleanup code runs (see below)."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into :class:`_Terminated` while the command runs.
+
+    Python's default SIGTERM ends the process on the spot, so a ``--fix``
+    stopped by ``kill``, ``timeout`` or a CI runner would leave its temporary
+    file behind.  As an exception it unwinds: the write in progress removes
+    its temporary file, the cache is not half written, worker processes stop.
+    A second SIGTERM during that cleanup is ignored (SIGKILL still works).
+    """
+    if not hasattr(signal, "SIGTERM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        del frame
+        signal.signal(signum, signal.SIG_IGN)
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _escaping(stream: TextIO) -> TextIO:
+    """``stream``, escaping what its encoding cannot say instead of failing.
+
+    A file name need not be valid in the output's encoding (bytes that are not
+    UTF-8 on Linux, any non-ASCII name on an ASCII or cp1252 console); with
+    the default "strict" errors one such name would end the run with no
+    output at all.
+    """
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        with contextlib.suppress(ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")
+    return stream
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -91,7 +139,8 @@ def _load(args: argparse.Namespace) -> Config:
     cwd = Path.cwd()
     source = args.config if args.config is not None else find_pyproject(cwd)
     if args.config is not None and not args.config.is_file():
-        raise ConfigError(f"--config {args.config}: no such file")
+        problem = "not a file" if args.config.exists() else "no such file"
+        raise ConfigError(f"--config {args.config}: {problem}")
     config = load_config(source, root=source.parent.resolve() if source else cwd)
     changes: dict[str, object] = {}
     if args.select is not None:
@@ -148,6 +197,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     if discovery.missing:
         raise ConfigError(f"no such file or directory: {', '.join(discovery.missing)}")
+    if not discovery.files:
+        # Not an error (a pre-commit run may exclude every file), but likely a mistake.
+        err.write("netcompat-lint: warning: no Python files found under the given paths\n")
     # --diff shows what --fix (or --fix --unsafe-fixes) would write.
     fix_level: FixLevel = (
         "unsafe" if args.unsafe_fixes else "safe" if (args.fix or args.diff) else None
@@ -239,7 +291,7 @@ def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run the command line; return the exit code."""
-    out = stdout if stdout is not None else sys.stdout
+    out = stdout if stdout is not None else _escaping(sys.stdout)
     err = stderr if stderr is not None else sys.stderr
     parser = build_parser()
     try:
@@ -249,16 +301,18 @@ def main(
     except SystemExit as exit_:
         return int(exit_.code) if isinstance(exit_.code, int) else EXIT_ERROR
     try:
-        if args.command == "rules":
-            return _list_rules(out)
-        if args.command == "rule":
-            return _show_rule(args.code, out)
-        return _check(args, out, err)
+        with _terminate_as_interrupt():
+            if args.command == "rules":
+                return _list_rules(out)
+            if args.command == "rule":
+                return _show_rule(args.code, out)
+            return _check(args, out, err)
     except ConfigError as error:
         err.write(f"netcompat-lint: error: {error}\n")
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        err.write("netcompat-lint: interrupted\n")
+    except KeyboardInterrupt as interrupt:
+        reason = "terminated" if isinstance(interrupt, _Terminated) else "interrupted"
+        err.write(f"netcompat-lint: {reason}\n")
         return EXIT_ERROR
     except BrokenPipeError:
         # Output piped into a closed reader (``| head``): nothing more to say.

@@ -138,7 +138,8 @@ def find_pyproject(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` at or above ``start``."""
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        # A folder of that name is a broken project, not a reason to read a parent's settings.
+        if candidate.is_file() or candidate.is_dir():
             return candidate
     return None
 
@@ -154,7 +155,12 @@ def load_config(path: Path | None, *, root: Path) -> Config:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from error
-    table: Any = document.get("tool", {}).get("netcompat-lint", {})
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: not UTF-8 ({error.reason})") from error
+    tool: Any = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"[tool] in {path} must be a table")
+    table: Any = tool.get("netcompat-lint", {})
     if not isinstance(table, dict):
         raise ConfigError(f"[{SECTION}] in {path} must be a table")
     return config_from_table(table, root=path.parent, source=path)

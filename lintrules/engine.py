@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,6 +60,14 @@ _PY2_HINTS = re.compile(
     r"^\s*(print\s+[^\s(=]|exec\s+[\"']|except\s+[\w.]+\s*,\s*\w+\s*:|raise\s+\w+\s*,)",
     re.MULTILINE,
 )
+#: libcst's native parser overflows its stack (a segfault that ends the whole
+#: run, not an exception) near 1300 nested brackets, 7000 ``and`` operands or
+#: 8000 dots in an import, and takes minutes on some thousands of chained
+#: attributes.  Code nested that deep is reported and never handed to libcst:
+#: CPython refuses more than 200 nested brackets, and the rules' visit (Python
+#: recursion) fails long before the other limits.
+_MAX_BRACKETS = 1000
+_BRACKETS = re.compile(r"[()\[\]{}]")
 
 
 @dataclass(frozen=True)
@@ -256,6 +265,77 @@ def candidate_rules(text: str, rules: Iterable[type[Rule]]) -> list[type[Rule]]:
     ]
 
 
+def _bracket_depth(text: str) -> int:
+    """The deepest bracket nesting in ``text``, counting brackets in strings too."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+def _deeper_than(tree: ast.AST, limit: int) -> bool:
+    """Whether libcst's tree for ``tree`` nests more than ``limit`` levels.
+
+    libcst nests at least as deep as :mod:`ast`, and deeper where ``ast`` is
+    flat: one level per ``and`` / ``or`` operand and per dot of an imported
+    name.  (The walk is iterative, so a deep tree cannot break it.)
+    """
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values)
+        elif isinstance(node, ast.alias):
+            depth += node.name.count(".")
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            depth += node.module.count(".")
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
+
+
+def _from_recursion(error: BaseException) -> bool:
+    """Whether ``error`` was raised while handling (or because of) a RecursionError."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, RecursionError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _describe(error: BaseException) -> str:
+    """``Type: message``, short, even when the message is a huge node (or fails)."""
+    try:
+        text = str(error)
+    except Exception:  # a repr that recurses or raises must not hide the crash itself
+        text = "(no message)"
+    if len(text) > 300:
+        text = text[:300] + "..."
+    return f"{type(error).__name__}: {text}"
+
+
+def _too_deep(line: int, column: int) -> _Analysis:
+    return _Analysis(
+        [
+            _engine_finding(
+                SYNTAX_ERROR, "cannot parse: nesting too deep for the parser", line, column
+            )
+        ],
+        [],
+        None,
+        None,
+        False,
+    )
+
+
 def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> _Analysis:
     try:
         text = decode_source(data)
@@ -282,9 +362,15 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
             warnings.simplefilter("ignore")
             tree = ast.parse(text)
     except SyntaxError as error:
-        # Maybe syntax newer than this interpreter; libcst decides below.
+        # Maybe syntax newer than this interpreter; libcst decides below,
+        # unless the code is nested deeper than libcst survives.
         python_error = error
-    except (ValueError, RecursionError, MemoryError):
+        if error.msg == "too many nested parentheses" or _bracket_depth(text) > _MAX_BRACKETS:
+            return _too_deep(error.lineno or 1, error.offset or 1)
+    except (RecursionError, MemoryError):
+        # Too deep for CPython's own parser, so it cannot run anywhere: spare libcst.
+        return _too_deep(1, 1)
+    except ValueError:
         pass
     else:
         compiled = True
@@ -293,11 +379,21 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
             active = [rule for rule in active if rule.gate(index)]
         except RecursionError:
             pass  # a deeply nested file: let every candidate rule see it
-        except Exception as error:  # noqa: BLE001 - a gate crash is reported, not fatal
-            message = f"a rule gate crashed: {type(error).__name__}: {error}; please report this"
+        except Exception as error:  # a gate crash is reported, not fatal
+            message = f"a rule gate crashed: {_describe(error)}; please report this"
             return _Analysis([_engine_finding(INTERNAL_ERROR, message)], [], None, None, True)
         if not active:
             return _Analysis([], [], None, None, True)
+        # The visit takes a Python frame or more per level: past the recursion
+        # limit it must fail, so do not let libcst parse (or crash on) it.
+        if _deeper_than(tree, sys.getrecursionlimit()):
+            return _Analysis(
+                [_engine_finding(SYNTAX_ERROR, "cannot analyse: nesting too deep for the rules")],
+                [],
+                None,
+                None,
+                True,
+            )
 
     try:
         module = cst.parse_module(data)
@@ -339,8 +435,17 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
             compiled,
         )
     except Exception as error:
+        if _from_recursion(error):
+            # libcst's metadata turns a RecursionError into a KeyError on the way out.
+            return _Analysis(
+                [_engine_finding(SYNTAX_ERROR, "cannot analyse: nesting too deep for the rules")],
+                [],
+                None,
+                None,
+                compiled,
+            )
         rules_run = ", ".join(rule.CODE for rule in active)
-        message = f"rules {rules_run} crashed: {type(error).__name__}: {error}; please report this"
+        message = f"rules {rules_run} crashed: {_describe(error)}; please report this"
         return _Analysis([_engine_finding(INTERNAL_ERROR, message)], [], None, None, compiled)
 
     lines = text.splitlines()
@@ -387,19 +492,28 @@ def _choose_fixes(
     return chosen
 
 
-def _verify(new: bytes, must_compile: bool) -> str | None:
-    """Why ``new`` cannot be written, or None when it parses (and compiles)."""
+def _compile_error(data: bytes) -> str | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(decode_source(data), "<fixed>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        return str(error) or type(error).__name__
+    return None
+
+
+def _verify(new: bytes, must_compile: bool, old: bytes) -> str | None:
+    """Why ``new`` (fixed from ``old``) cannot be written, or None when it parses (and compiles)."""
     try:
         cst.parse_module(new)
     except cst.ParserSyntaxError as error:
         return f"libcst cannot parse the fixed code: {error.message}"
     if must_compile:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                compile(decode_source(new), "<fixed>", "exec", dont_inherit=True)
-        except (SyntaxError, ValueError) as error:
-            return f"the fixed code does not compile: {error}"
+        problem = _compile_error(new)
+        # ``ast`` accepts some code the compiler refuses (too many nested
+        # blocks): then the fix is not to blame.
+        if problem is not None and _compile_error(old) is None:
+            return f"the fixed code does not compile: {problem}"
     return None
 
 
@@ -435,7 +549,7 @@ def lint_source(
         module = apply_replacements(analysis.module, [(t, r) for t, r, _ in chosen])
         module = add_imports(module, (spec for _, _, specs in chosen for spec in specs))
         new = module.bytes
-        problem = _verify(new, analysis.compiled)
+        problem = _verify(new, analysis.compiled, current)
         if problem is not None:
             codes = ", ".join(sorted({r.code for r in analysis.reports if r.fix is not None}))
             broken = _engine_finding(

@@ -6,7 +6,9 @@ and always keeps a file the user named explicitly.
 
 Writing is atomic: the new bytes go to a temporary file in the same folder,
 which takes the original's mode bits and is then renamed over the original.
-A file whose bytes changed on disk since they were read is left alone.
+A file whose bytes changed on disk since they were read is left alone.  An
+interrupted write removes its temporary file; one left by a killed process
+is removed by the next run that fixes files in that folder.
 """
 
 from __future__ import annotations
@@ -262,6 +264,53 @@ class FileChangedError(Exception):
     """The file changed on disk between reading and writing; it was left alone."""
 
 
+#: ``.<name>.<pid>.<random>.netcompat-tmp``: the temporary file of
+#: :func:`write_atomically`, named after the file it replaces and the process
+#: writing it.  A process killed outright (SIGKILL, power loss) cannot remove
+#: it; :func:`remove_stale_temporaries` does, on the next ``--fix``.
+TEMPORARY_SUFFIX = ".netcompat-tmp"
+_TEMPORARY_NAME = re.compile(r"\..+\.(?P<pid>[0-9]+)\.[^.]+" + re.escape(TEMPORARY_SUFFIX))
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # no harmless liveness probe (os.kill terminates on Windows): keep it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # EPERM: alive, and someone else's
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete the temporary files that killed runs left in ``folder``; return them.
+
+    Only files named like :func:`write_atomically`'s whose process no longer
+    runs (on this machine) are removed: a concurrent run's file is left alone.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMPORARY_NAME.fullmatch(entry.name)
+        if match is None or _process_alive(int(match.group("pid"))):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
 def write_atomically(path: Path, original: bytes, new: bytes) -> None:
     """Replace ``path``'s bytes ``original`` with ``new``, atomically.
 
@@ -280,7 +329,7 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
         if handle.read() != original:
             raise FileChangedError(f"{path} changed on disk since it was read; not written")
     fd, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".netcompat-tmp"
+        dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=TEMPORARY_SUFFIX
     )
     try:
         with os.fdopen(fd, "wb") as handle:

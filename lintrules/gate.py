@@ -36,6 +36,10 @@ class AstIndex:
     multi_handler_try: bool = False
     #: Names bound by ``except ... as name`` clauses.
     handler_names: set[str] = field(default_factory=set)
+    #: Bare names subscripted with a constant integer (``e`` of ``e[0]``);
+    #: ``"[]"`` when a constant-integer subscript is itself subscripted so
+    #: (``sys.exc_info()[1][0]``).
+    int_subscripted_names: set[str] = field(default_factory=set)
     #: ``(receiver, method)`` of method calls on a name or attribute:
     #: ``("sock", "recv")`` for ``sock.recv()`` and for ``self.sock.recv()``.
     method_calls: set[tuple[str, str]] = field(default_factory=set)
@@ -79,6 +83,11 @@ class AstIndex:
                     key = key.operand  # e[-1]
                 if isinstance(key, ast.Constant) and type(key.value) is int:
                     index.int_subscript = True
+                    value = node.value
+                    if isinstance(value, ast.Name):
+                        index.int_subscripted_names.add(value.id)
+                    elif isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
+                        index.int_subscripted_names.add("[]")
             elif isinstance(node, ast.Try) and len(node.handlers) > 1:
                 index.multi_handler_try = True
                 index.handler_types.append(_handler_types(node.handlers))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, TextIO
 
 from . import __version__
@@ -26,9 +27,7 @@ def display(path: Path, root: Path) -> str:
 
 def write_text(rows: Sequence[tuple[str, Finding]], out: TextIO) -> None:
     for path, finding in rows:
-        out.write(
-            f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
-        )
+        out.write(f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
 
 
 def write_json(rows: Sequence[tuple[str, Finding]], out: TextIO) -> None:
@@ -56,6 +55,18 @@ def write_github(rows: Sequence[tuple[str, Finding]], out: TextIO) -> None:
         )
 
 
+def artifact_uri(path: str) -> str:
+    """``path`` (as :func:`display` gives it) as a SARIF artifact URI.
+
+    SARIF wants a URI reference: a relative path is percent-encoded (``my
+    file.py`` is ``my%20file.py``, ``#`` and ``%`` are escaped), an absolute
+    one becomes a ``file:`` URI.
+    """
+    if PurePath(path).is_absolute():
+        return Path(path).as_uri()
+    return urllib.parse.quote(path, safe="/")
+
+
 def sarif_document(rows: Sequence[tuple[str, Finding]]) -> dict[str, Any]:
     """A SARIF 2.1.0 log with rule metadata, results and fixes."""
     rules: list[dict[str, Any]] = []
@@ -78,6 +89,7 @@ def sarif_document(rows: Sequence[tuple[str, Finding]]) -> dict[str, Any]:
         rules.append({"id": code, "shortDescription": {"text": text}})
     results = []
     for path, finding in rows:
+        uri = artifact_uri(path)
         region = {
             "startLine": finding.line,
             "startColumn": finding.column,
@@ -90,7 +102,7 @@ def sarif_document(rows: Sequence[tuple[str, Finding]]) -> dict[str, Any]:
             "level": "error",
             "message": {"text": finding.message},
             "locations": [
-                {"physicalLocation": {"artifactLocation": {"uri": path}, "region": region}}
+                {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
             ],
         }
         fix = finding.fix
@@ -101,7 +113,7 @@ def sarif_document(rows: Sequence[tuple[str, Finding]]) -> dict[str, Any]:
                     "description": {"text": f"{fix.title} ({fix.safety} fix)"},
                     "artifactChanges": [
                         {
-                            "artifactLocation": {"uri": path},
+                            "artifactLocation": {"uri": uri},
                             "replacements": [
                                 {
                                     "deletedRegion": {

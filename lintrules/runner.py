@@ -10,11 +10,15 @@ one; a failed write becomes a finding for that file and the run goes on.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -32,7 +36,7 @@ from .engine import (
     decode_source,
     lint_source,
 )
-from .files import FileChangedError, write_atomically
+from .files import FileChangedError, remove_stale_temporaries, write_atomically
 from .rule import FixStyle, Rule
 from .rules import rules_by_code
 
@@ -116,8 +120,13 @@ class Cache:
                 "Signature: 8a477f597d28d172789f06886806bc55\n", encoding="utf-8"
             )
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(self.entries), encoding="utf-8")
-            os.replace(temporary, self.path)
+            try:
+                temporary.write_text(json.dumps(self.entries), encoding="utf-8")
+                os.replace(temporary, self.path)
+            except BaseException:  # interrupted too: leave no half-written file behind
+                with contextlib.suppress(OSError):
+                    temporary.unlink()
+                raise
         except OSError as error:
             print(f"netcompat-lint: warning: cannot write cache: {error}", file=sys.stderr)
 
@@ -132,6 +141,28 @@ _WORKER_STATE: dict[str, Any] = {}
 
 def _init_worker(fix_level: FixLevel, fix_style: FixStyle, options: Mapping[str, object]) -> None:
     _WORKER_STATE.update(fix_level=fix_level, fix_style=fix_style, options=dict(options))
+
+
+def _init_pool_worker(
+    fix_level: FixLevel, fix_style: FixStyle, options: Mapping[str, object]
+) -> None:
+    # The main process handles Ctrl-C and SIGTERM and stops the pool: a worker
+    # must not print a traceback of its own for them, nor outlive the run.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A worker waits for work forever, and a main process killed outright
+    # (SIGKILL) never tells it to stop: leave when the parent is gone.
+    parent = os.getppid()
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    _init_worker(fix_level, fix_style, options)
+
+
+def _exit_with_parent(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _lint_in_worker(job: tuple[bytes, tuple[str, ...]]) -> SourceResult:
@@ -218,6 +249,10 @@ def run(
     results = _lint_all(
         [(originals[pos], codes) for pos, codes in pending], config, options, progress
     )
+    if options.fix_level is not None and not options.diff:
+        # Temporary files of runs that were killed while writing (SIGKILL).
+        for folder in sorted({Path(os.path.realpath(report.path)).parent for report in reports}):
+            remove_stale_temporaries(folder)
     for (position, _), result in zip(pending, results):
         report = reports[position]
         report.findings.extend(result.findings)
@@ -283,15 +318,22 @@ def _lint_all(
     # Big files first, so one large file does not finish the run alone.
     order = sorted(range(total), key=lambda i: -len(jobs[i][0]))
     out: list[SourceResult | None] = [None] * total
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=min(workers, total),
-        initializer=_init_worker,
+        initializer=_init_pool_worker,
         initargs=(options.fix_level, config.fix_style, dict(config.options)),
-    ) as pool:
+    )
+    try:
         for done, (index, result) in enumerate(
             zip(order, pool.map(_lint_in_worker, [jobs[i] for i in order], chunksize=1)), 1
         ):
             out[index] = result
             if progress is not None:
                 progress(done, total)
+    except BaseException:
+        # Interrupted (or a worker died): drop the queued files instead of
+        # linting them all before stopping.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return [result for result in out if result is not None]

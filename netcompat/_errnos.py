@@ -131,14 +131,27 @@ class WinErrorFact(NamedTuple):
 
 
 WINERROR_FACTS: tuple[WinErrorFact, ...] = (
-    WinErrorFact(64, "ERROR_NETNAME_DELETED", "reset", 22,
-                 "The specified network name is no longer available (asyncio proactor reset)"),
-    WinErrorFact(1236, "ERROR_CONNECTION_ABORTED", "aborted", 22,
-                 "The network connection was aborted by the local system"),
-    WinErrorFact(995, "ERROR_OPERATION_ABORTED", "aborted", 22,
-                 "The I/O operation has been aborted (socket closed under an overlapped call)"),
-    WinErrorFact(109, "ERROR_BROKEN_PIPE", "broken_pipe", 32,
-                 "The pipe has been ended"),
-    WinErrorFact(232, "ERROR_NO_DATA", "broken_pipe", 32,
-                 "The pipe is being closed"),
+    WinErrorFact(
+        64,
+        "ERROR_NETNAME_DELETED",
+        "reset",
+        22,
+        "The specified network name is no longer available (asyncio proactor reset)",
+    ),
+    WinErrorFact(
+        1236,
+        "ERROR_CONNECTION_ABORTED",
+        "aborted",
+        22,
+        "The network connection was aborted by the local system",
+    ),
+    WinErrorFact(
+        995,
+        "ERROR_OPERATION_ABORTED",
+        "aborted",
+        22,
+        "The I/O operation has been aborted (socket closed under an overlapped call)",
+    ),
+    WinErrorFact(109, "ERROR_BROKEN_PIPE", "broken_pipe", 32, "The pipe has been ended"),
+    WinErrorFact(232, "ERROR_NO_DATA", "broken_pipe", 32, "The pipe is being closed"),
 )

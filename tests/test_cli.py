@@ -709,7 +709,9 @@ def test_console_script(tmp_path: Path) -> None:
     assert path.read_text() == RESET_FIXED
 
 
-def test_force_exclude_applies_excludes_to_named_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_force_exclude_applies_excludes_to_named_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text('[tool.netcompat-lint]\nexclude = ["vendored"]\n')
     (tmp_path / "vendored").mkdir()
@@ -720,7 +722,9 @@ def test_force_exclude_applies_excludes_to_named_files(tmp_path: Path, monkeypat
     assert forced.code == 0, forced.out
 
 
-def test_command_line_select_wins_over_config_ignore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_command_line_select_wins_over_config_ignore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text('[tool.netcompat-lint]\nignore = ["NC002"]\n')
     (tmp_path / "a.py").write_text(RESET_SOURCE)

@@ -37,7 +37,6 @@ from unittest import mock
 
 import libcst as cst
 import pytest
-from libcst.metadata import PositionProvider
 
 from lintrules import engine
 from lintrules.engine import Finding, FixLevel, allowed, lint_source
@@ -69,21 +68,27 @@ def fix_rounds(
     fix_level: FixLevel = "unsafe",
     fix_style: str = "stdlib",
     max_rounds: int = engine.MAX_FIX_PASSES,
+    findings: Sequence[Finding] | None = None,
 ) -> list[Round]:
     """Fix ``data`` like ``lint_source`` does, but one round at a time.
 
     The engine goes round until nothing changes; here each round is a separate
     call with ``MAX_FIX_PASSES`` set to one, so that the findings of that round
     (reported on the code the round starts from) are known and their ranges
-    can mask that round's changes.  Stops early if a round brings back a
-    source seen before, as the engine does.
+    can mask that round's changes.  A one-pass call returns the findings of
+    the code it produced, which are the next round's findings, so each round
+    costs one call.  ``findings``: those of ``data`` in this fix style, if
+    already known.  Stops when a round fixes nothing, when a fix is refused
+    (an ``NC902`` finding), or when a round brings back a source seen before,
+    as the engine does.
     """
     rounds: list[Round] = []
     current = data
     seen = {data}
+    if findings is None:
+        findings = lint_source(data, rules, fix_style=fix_style).findings  # type: ignore[arg-type]
     with mock.patch.object(engine, "MAX_FIX_PASSES", 1):
         for _ in range(max_rounds):
-            checked = lint_source(current, rules, fix_style=fix_style)  # type: ignore[arg-type]
             fixed = lint_source(
                 current,
                 rules,
@@ -93,13 +98,14 @@ def fix_rounds(
             if fixed.fixed_source is None:
                 break
             fixable = tuple(
-                f for f in checked.findings if f.fix is not None and allowed(fix_level, f.fix.safety)
+                f for f in findings if f.fix is not None and allowed(fix_level, f.fix.safety)
             )
             rounds.append(Round(current, fixed.fixed_source, fixable, fixed.fixes_applied))
             if fixed.fixed_source in seen:
                 break
             seen.add(fixed.fixed_source)
             current = fixed.fixed_source
+            findings = fixed.findings
     return rounds
 
 
@@ -110,7 +116,9 @@ def finding_masks(findings: Sequence[Finding]) -> list[Span]:
     for finding in findings:
         if finding.fix is None:
             continue
-        spans.append(((finding.line, finding.column - 1), (finding.end_line, finding.end_column - 1)))
+        spans.append(
+            ((finding.line, finding.column - 1), (finding.end_line, finding.end_column - 1))
+        )
         edit = finding.fix.edit
         if edit is not None:
             spans.append(((edit.line, edit.column - 1), (edit.end_line, edit.end_column - 1)))
@@ -207,13 +215,11 @@ class _Comparer:
         elif not _same_value(before, after):
             self.violation(anchor, f"{field} {before!r} became {after!r}")
 
-    def sequence(self, before: list[object], after: list[object], anchor: Span | None, top: bool) -> None:
+    def sequence(
+        self, before: list[object], after: list[object], anchor: Span | None, top: bool
+    ) -> None:
         if len(before) == len(after):
-            for old, new in zip(before, after):
-                if isinstance(old, ast.AST):
-                    self.node(old, new, anchor, top)
-                else:
-                    self.value(old, new, anchor, "item")
+            self.pairs(before, after, anchor, top)
             return
         keys_before = [_key(item) for item in before]
         keys_after = [_key(item) for item in after]
@@ -222,8 +228,7 @@ class _Comparer:
             if tag == "equal":
                 continue
             if tag == "replace" and i2 - i1 == j2 - j1:
-                for old, new in zip(before[i1:i2], after[j1:j2]):
-                    self.value(old, new, anchor, "item")
+                self.pairs(before[i1:i2], after[j1:j2], anchor, top)
                 continue
             for old in before[i1:i2]:  # deleted (or replaced by a different number)
                 old_span = self.positions.span(old) if isinstance(old, ast.AST) else None
@@ -238,7 +243,18 @@ class _Comparer:
             if point is None or not _point_within(point, self.masks):
                 self.violation(anchor, f"inserted {', '.join(_short(item) for item in inserted)}")
 
-    def _insertion_point(self, before: list[object], index: int, anchor: Span | None) -> Point | None:
+    def pairs(
+        self, before: list[object], after: list[object], anchor: Span | None, top: bool
+    ) -> None:
+        for old, new in zip(before, after):
+            if isinstance(old, ast.AST):
+                self.node(old, new, anchor, top)
+            else:
+                self.value(old, new, anchor, "item")
+
+    def _insertion_point(
+        self, before: list[object], index: int, anchor: Span | None
+    ) -> Point | None:
         if index > 0 and isinstance(before[index - 1], ast.AST):
             span = self.positions.span(before[index - 1])
             if span is not None:
@@ -255,7 +271,9 @@ def _key(item: object) -> str:
 
 
 def _short(item: object, limit: int = 120) -> str:
-    text = ast.unparse(item) if isinstance(item, ast.AST) and hasattr(ast, "unparse") else repr(item)
+    text = (
+        ast.unparse(item) if isinstance(item, ast.AST) and hasattr(ast, "unparse") else repr(item)
+    )
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -293,13 +311,20 @@ def round_violations(rounds: Sequence[Round]) -> list[str]:
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 #: Standard library modules present on 3.9-3.13 that have fixable findings
-#: (found by bench/ecosystem_run.py); relative to the stdlib folder.
+#: there (found by bench/ecosystem_run.py): safe NC003 fixes of expressions,
+#: unsafe NC008 fixes that rewrite an ``except`` clause, and an unsafe NC101
+#: fix that wraps a statement in ``try``.  Relative to the stdlib folder.
 MODULES = (
-    "socketserver.py",
-    "asyncio/sslproto.py",
-    "ftplib.py",
-    "smtplib.py",
+    "ntpath.py",
+    "multiprocessing/queues.py",
+    "multiprocessing/forkserver.py",
+    "xmlrpc/client.py",
+    "asyncio/selector_events.py",
 )
+
+#: How many of MODULES must get at least one fix (rules improve; if this
+#: fails, pick other modules with the ecosystem run rather than lowering it).
+MIN_FIXED_MODULES = 3
 
 RULES = all_rules()
 
@@ -330,10 +355,10 @@ def test_fix_changes_only_flagged_expressions(
 
 
 def test_the_modules_were_really_fixed(fixed_modules: dict[str, list[Round]]) -> None:
-    """At least one fix happened, and more than one module had something to fix."""
+    """Fixes did happen, so the comparison above did not compare nothing."""
     fixed = {name: sum(r.fixes_applied for r in rounds) for name, rounds in fixed_modules.items()}
-    assert sum(fixed.values()) > 0, fixed
-    assert len([name for name, count in fixed.items() if count]) >= 2, fixed
+    assert len(fixed_modules) == len(MODULES), f"missing from this stdlib: {fixed}"
+    assert len([name for name, count in fixed.items() if count]) >= MIN_FIXED_MODULES, fixed
 
 
 def test_rounds_end_where_the_engine_ends(fixed_modules: dict[str, list[Round]]) -> None:
@@ -374,7 +399,29 @@ class _RemovesTheStatement(Rule):
         if isinstance(test, cst.Comparison):
             literal = test.comparisons[0].comparator
             if isinstance(literal, cst.Integer) and literal.value == "104":
-                self.report(literal, fix=Fix(cst.RemovalSentinel.REMOVE, "unsafe", "remove", target=node))
+                self.report(
+                    literal, fix=Fix(cst.RemovalSentinel.REMOVE, "unsafe", "remove", target=node)
+                )
+
+
+class _NamesTheLiteral(Rule):
+    """A correct fix: ``104`` becomes ``errno.ECONNRESET``, nothing else changes."""
+
+    CODE = "NC992"
+    NAME = "names-the-literal"
+    MESSAGE = "a number"
+    FIX_SAFETY = "unsafe"
+
+    def visit_Integer(self, node: cst.Integer) -> None:
+        if node.value == "104":
+            name = cst.Attribute(cst.Name("errno"), cst.Name("ECONNRESET"))
+            self.report(node, fix=Fix(name, "unsafe", "name it"))
+
+
+def test_mask_accepts_a_fix_that_stays_in_its_expression() -> None:
+    rounds = fix_rounds(_SAMPLE, [_NamesTheLiteral])
+    assert len(rounds) == 1 and rounds[0].fixes_applied == 1
+    assert round_violations(rounds) == []
 
 
 def test_mask_catches_a_fix_that_removes_more_than_it_flags() -> None:
@@ -393,10 +440,10 @@ def test_mask_catches_a_change_outside_the_flagged_expression() -> None:
         return cst.parse_module(module.code.replace("limit = 3", "limit = 4"))
 
     with mock.patch.object(engine, "add_imports", add_imports_and_meddle):
-        rounds = fix_rounds(_SAMPLE, all_rules(), max_rounds=1)
-    assert rounds and rounds[0].fixes_applied >= 1
+        rounds = fix_rounds(_SAMPLE, [_NamesTheLiteral], max_rounds=1)
+    assert rounds and rounds[0].fixes_applied == 1
     problems = round_violations(rounds)
-    assert any("value 3 became 4" in problem for problem in problems), problems
+    assert len(problems) == 1 and "value 3 became 4" in problems[0], problems
 
 
 def test_mask_allows_only_what_the_findings_cover() -> None:
@@ -404,9 +451,10 @@ def test_mask_allows_only_what_the_findings_cover() -> None:
     before = _SAMPLE
     after = _SAMPLE.replace(b"== 104", b"== errno.ECONNRESET")
     assert mask_violations(before, after, []) != []
-    assert mask_violations(before, after, [((8, 17), (8, 20))]) == []
+    column = _SAMPLE.splitlines()[7].index(b"104")
+    assert mask_violations(before, after, [((8, column), (8, column + 3))]) == []
+    assert mask_violations(before, after, [((8, column + 1), (8, column + 3))]) != []
     # An import added at the top is allowed; one added inside the function is not.
     assert mask_violations(before, b"import os\n" + before, []) == []
     inside = before.replace(b"    limit = 3\n", b"    import os\n    limit = 3\n")
     assert mask_violations(before, inside, []) != []
-

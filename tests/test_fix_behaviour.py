@@ -200,7 +200,9 @@ def load(source: str) -> Callable[[BaseException], object]:
     return handles
 
 
-def call(handles: Callable[[BaseException], object], code: int | None, *, py2: bool = False) -> Outcome:
+def call(
+    handles: Callable[[BaseException], object], code: int | None, *, py2: bool = False
+) -> Outcome:
     kind = Py2OSError if py2 else OSError
     error = kind("x") if code is None else kind(code, "x")
     try:
@@ -338,7 +340,8 @@ def test_py2_index_crashes_before_and_works_after() -> None:
 
 def test_errorcode_lookup_no_longer_raises_keyerror() -> None:
     source = _handler(
-        "return errno.errorcode[exc.errno] == 'ECONNRESET'\n", header="import errno\nimport socket\n"
+        "return errno.errorcode[exc.errno] == 'ECONNRESET'\n",
+        header="import errno\nimport socket\n",
     )
     original, fixed = load(source), load(fix(source))
     with pytest.raises(KeyError):
@@ -348,7 +351,8 @@ def test_errorcode_lookup_no_longer_raises_keyerror() -> None:
 
 def test_errorcode_name_was_never_true_on_windows() -> None:
     source = _handler(
-        "return errno.errorcode[exc.errno] == 'ECONNRESET'\n", header="import errno\nimport socket\n"
+        "return errno.errorcode[exc.errno] == 'ECONNRESET'\n",
+        header="import errno\nimport socket\n",
     )
     fixed_source = fix(source)
     with errno_of("win32") as windows:

@@ -165,7 +165,7 @@ class ErrorcodeNameCompare(Rule):
             id="equal",
         ),
         Invalid(
-            "import errno\nif errno.errorcode[e.errno] != \"ECONNRESET\":\n    raise\n",
+            'import errno\nif errno.errorcode[e.errno] != "ECONNRESET":\n    raise\n',
             "import errno\nif e.errno != errno.ECONNRESET:\n    raise\n",
             id="not-equal",
         ),
@@ -340,7 +340,9 @@ class ErrorcodeNameCompare(Rule):
                         f"is 'WSA{name}'"
                     )
                 if name in _ALIASED:
-                    problems.append(f"'{name}' shares its number with another name on some platforms")
+                    problems.append(
+                        f"'{name}' shares its number with another name on some platforms"
+                    )
         problems.append("an errno missing from errno.errorcode (or None) raises KeyError")
         return "; ".join(problems)
 
@@ -360,7 +362,11 @@ class ErrorcodeNameCompare(Rule):
         writer = errno_writer(self, node, wanted) if None not in portable else None
         constants = list(dict.fromkeys(wanted))
         spell = writer.spelled if writer is not None else (lambda n: f"errno.{n}")
-        suggestion = spell(constants[0]) if len(constants) == 1 else "(" + ", ".join(map(spell, constants)) + ")"
+        suggestion = (
+            spell(constants[0])
+            if len(constants) == 1
+            else "(" + ", ".join(map(spell, constants)) + ")"
+        )
         if wanted:
             message += f": compare the number with {suggestion}"
         fix = None
@@ -393,7 +399,11 @@ class ErrorcodeNameCompare(Rule):
             name = names[0]
             assert name is not None
             return membership(
-                key, [writer.constant(name)], negated=negated, operator=operator, subject_first=subject_first
+                key,
+                [writer.constant(name)],
+                negated=negated,
+                operator=operator,
+                subject_first=subject_first,
             )
         kept = rebuild_elements(container.elements, names, writer)  # type: ignore[arg-type]
         values = container.with_changes(elements=kept)

@@ -119,6 +119,10 @@ def _anchored(number: int) -> bool:
     return number >= _WSA_FLOOR or any(r.column == "linux" for r in _READINGS[number])
 
 
+#: Numbers that can make a finding: the table's, less those the same everywhere.
+_GATE_NUMBERS = frozenset(n for n in all_numbers() if n in _READINGS and not _portable(n))
+
+
 # -- deciding what a group of compared numbers means ------------------------------
 
 
@@ -195,7 +199,9 @@ def _clause(numbers: Sequence[int], fact: ErrnoFact) -> str:
     raised: list[str] = []
     for value, labels in others.items():
         verb = "raises" if len(labels) == 1 else "raise"
-        raised.append(f"{_join(labels)} {verb} {value}" if not raised else f"{_join(labels)} {value}")
+        raised.append(
+            f"{_join(labels)} {verb} {value}" if not raised else f"{_join(labels)} {value}"
+        )
     if raised:
         text += "; " + _join(raised)
     return text
@@ -239,9 +245,7 @@ def _plan(
     pool = socket + [n for n in siblings if n is not None and n in _READINGS]
     pool_specific = [n for n in pool if not _portable(n)]
     strong = origin == "socket" or any(_anchored(n) for n in pool_specific)
-    has_reset = any(
-        r.reset_class for n in pool_specific if not _anchored(n) for r in _READINGS[n]
-    )
+    has_reset = any(r.reset_class for n in pool_specific if not _anchored(n) for r in _READINGS[n])
     qualifies = strong or has_reset
     eligible = strong or origin == "os"
     contextual = [n for n in non_portable if not _anchored(n)]
@@ -249,9 +253,7 @@ def _plan(
     if not any(n in converted for n in non_portable):
         return None
 
-    unambiguous = [
-        n for n in pool_specific if len(_names(n)) == 1 and (_anchored(n) or qualifies)
-    ]
+    unambiguous = [n for n in pool_specific if len(_names(n)) == 1 and (_anchored(n) or qualifies)]
     anchors = {r.family for n in unambiguous for r in _READINGS[n]}
     known = [_READINGS[n][0].fact.name for n in unambiguous] + [e for e in existing if e]
     chosen: dict[int, tuple[_Reading, ...]] = {}
@@ -274,7 +276,9 @@ def _plan(
         chosen[n][0].fact.name if n is not None and n in chosen else None for n in members
     ]
     by_name: dict[str, list[int]] = {}
-    for number in dict.fromkeys(n for n in converted if not _portable(n) and n not in clauses_ambiguous):
+    for number in dict.fromkeys(
+        n for n in converted if not _portable(n) and n not in clauses_ambiguous
+    ):
         by_name.setdefault(chosen[number][0].fact.name, []).append(number)
     clauses = [_clause(numbers, FACTS_BY_NAME[name]) for name, numbers in by_name.items()]
     clauses += list(clauses_ambiguous.values())
@@ -439,15 +443,13 @@ class HardcodedErrno(Rule):
 
     VALID = [
         Valid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno == errno.ECONNRESET:\n"
-                "        pass\n"
-            ),
+            _TRY
+            + ("except socket.error as e:\n    if e.errno == errno.ECONNRESET:\n        pass\n"),
             id="already-portable",
         ),
         Valid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (errno.ECONNRESET, errno.EPIPE):\n"
                 "        pass\n"
@@ -515,41 +517,23 @@ class HardcodedErrno(Rule):
             id="requests-connection-error-has-no-errno",
         ),
         Valid(
-            "def check(response):\n"
-            "    if response.status == 104:\n"
-            "        pass\n",
+            "def check(response):\n    if response.status == 104:\n        pass\n",
             id="http-status",
         ),
         Valid(
-            "try:\n"
-            "    pass\n"
-            "except OSError as e:\n"
-            "    if e.code == 104:\n"
-            "        pass\n",
+            "try:\n    pass\nexcept OSError as e:\n    if e.code == 104:\n        pass\n",
             id="http-code-attribute",
         ),
         Valid(
-            "try:\n"
-            "    pass\n"
-            "except OSError as e:\n"
-            "    if e.errno == 2:\n"
-            "        pass\n",
+            "try:\n    pass\nexcept OSError as e:\n    if e.errno == 2:\n        pass\n",
             id="enoent-not-a-socket-errno",
         ),
         Valid(
-            "try:\n"
-            "    pass\n"
-            "except OSError as e:\n"
-            "    if e.errno in (13, 17):\n"
-            "        pass\n",
+            "try:\n    pass\nexcept OSError as e:\n    if e.errno in (13, 17):\n        pass\n",
             id="file-errnos",
         ),
         Valid(
-            "try:\n"
-            "    pass\n"
-            "except ValueError as x:\n"
-            "    if x.args[0] == 104:\n"
-            "        pass\n",
+            "try:\n    pass\nexcept ValueError as x:\n    if x.args[0] == 104:\n        pass\n",
             id="valueerror-args",
         ),
         Valid(
@@ -576,19 +560,11 @@ class HardcodedErrno(Rule):
             id="self-args-not-an-exception",
         ),
         Valid(
-            "try:\n"
-            "    pass\n"
-            "except OSError as e:\n"
-            "    if e.errno == 32:\n"
-            "        pass\n",
+            "try:\n    pass\nexcept OSError as e:\n    if e.errno == 32:\n        pass\n",
             id="portable-epipe-alone",
         ),
         Valid(
-            "try:\n"
-            "    pass\n"
-            "except OSError as e:\n"
-            "    if e.errno in (9, 32):\n"
-            "        pass\n",
+            "try:\n    pass\nexcept OSError as e:\n    if e.errno in (9, 32):\n        pass\n",
             id="portable-numbers-only",
         ),
         Valid(
@@ -600,8 +576,7 @@ class HardcodedErrno(Rule):
             id="linux-enosys-38-under-oserror",
         ),
         Valid(
-            "def handles(e):\n"
-            "    return e.errno == 36\n",
+            "def handles(e):\n    return e.errno == 36\n",
             id="macos-only-non-reset-number-without-context",
         ),
         Valid(
@@ -637,61 +612,43 @@ class HardcodedErrno(Rule):
             id="local-exception-not-oserror",
         ),
         Valid(
-            "try:\n"
-            "    pass\n"
-            "except OSError as e:\n"
-            "    if e.winerror == 10054:\n"
-            "        pass\n",
+            "try:\n    pass\nexcept OSError as e:\n    if e.winerror == 10054:\n        pass\n",
             id="winerror-is-not-errno",
         ),
         Valid(
-            "def f(e):\n"
-            "    return 100 <= e.errno <= 115\n",
+            "def f(e):\n    return 100 <= e.errno <= 115\n",
             id="chained-comparison-not-looked-at",
         ),
         Valid(
-            "def f(e):\n"
-            "    return getattr(e, 'code', None) == 104\n",
+            "def f(e):\n    return getattr(e, 'code', None) == 104\n",
             id="getattr-other-attribute",
         ),
         Valid(
-            "def f(response):\n"
-            "    match response.status:\n"
-            "        case 104:\n"
-            "            pass\n",
+            "def f(response):\n    match response.status:\n        case 104:\n            pass\n",
             id="match-on-status",
         ),
         Valid(
-            "def f(e):\n"
-            "    code = len(e)\n"
-            "    return code == 104\n",
+            "def f(e):\n    code = len(e)\n    return code == 104\n",
             id="local-not-from-errno",
         ),
         Valid(
-            "def f(e, other):\n"
-            "    code = e.errno\n"
-            "    code = other\n"
-            "    return code == 104\n",
+            "def f(e, other):\n    code = e.errno\n    code = other\n    return code == 104\n",
             id="local-assigned-twice",
         ),
         Valid(
-            "import errno\n"
-            "x = errno.errorcode == 104\n",
+            "import errno\nx = errno.errorcode == 104\n",
             id="errno-module-attribute",
         ),
         Valid(
-            "def f(e):\n"
-            "    return e.errno == 104  # noqa: NC001\n",
+            "def f(e):\n    return e.errno == 104  # noqa: NC001\n",
             id="noqa",
         ),
         Valid(
-            "def f(e):\n"
-            "    return e.errno == -104\n",
+            "def f(e):\n    return e.errno == -104\n",
             id="negative-number",
         ),
         Valid(
-            "def f(e):\n"
-            "    return e.errno == '104'\n",
+            "def f(e):\n    return e.errno == '104'\n",
             id="string-number",
         ),
         Valid(
@@ -765,12 +722,14 @@ class HardcodedErrno(Rule):
             id="seed-retry-loop",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == 10054 or e.errno == 104:  # Windows or Linux  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.ECONNRESET:  # Windows or Linux  # error\n"
                 "        pass\n"
@@ -779,12 +738,14 @@ class HardcodedErrno(Rule):
             id="seed-or-chain-merged",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in [10054, 104]:  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.ECONNRESET:  # error\n"
                 "        pass\n"
@@ -792,12 +753,14 @@ class HardcodedErrno(Rule):
             id="seed-list-merged",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (104, 10054, 54):  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.ECONNRESET:  # error\n"
                 "        pass\n"
@@ -805,12 +768,10 @@ class HardcodedErrno(Rule):
             id="three-platforms-merged",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno in (104, 32):  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY
+            + ("except socket.error as e:\n    if e.errno in (104, 32):  # error\n        pass\n"),
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (errno.ECONNRESET, errno.EPIPE):  # error\n"
                 "        pass\n"
@@ -818,12 +779,14 @@ class HardcodedErrno(Rule):
             id="two-names-tuple-kept",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in {104, 10053}:  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in {errno.ECONNRESET, errno.ECONNABORTED}:  # error\n"
                 "        pass\n"
@@ -831,12 +794,14 @@ class HardcodedErrno(Rule):
             id="set-kept",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno not in (104, 10054):  # error\n"
                 "        raise\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno != errno.ECONNRESET:  # error\n"
                 "        raise\n"
@@ -844,12 +809,9 @@ class HardcodedErrno(Rule):
             id="not-in-merged",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno != 104:  # error\n"
-                "        raise\n"
-            ),
-            _TRY + (
+            _TRY + ("except socket.error as e:\n    if e.errno != 104:  # error\n        raise\n"),
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno != errno.ECONNRESET:  # error\n"
                 "        raise\n"
@@ -857,12 +819,9 @@ class HardcodedErrno(Rule):
             id="not-equal",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if 104 == e.errno:  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except socket.error as e:\n    if 104 == e.errno:  # error\n        pass\n"),
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if errno.ECONNRESET == e.errno:  # error\n"
                 "        pass\n"
@@ -870,12 +829,14 @@ class HardcodedErrno(Rule):
             id="literal-on-the-left",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno != 104 and e.errno != 10054:  # error\n"
                 "        raise\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno != errno.ECONNRESET:  # error\n"
                 "        raise\n"
@@ -883,12 +844,14 @@ class HardcodedErrno(Rule):
             id="and-chain-negated-merged",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if retry or e.errno == 104 or e.errno == 10054:  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if retry or e.errno == errno.ECONNRESET:  # error\n"
                 "        pass\n"
@@ -896,12 +859,14 @@ class HardcodedErrno(Rule):
             id="or-chain-inside-longer-chain",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == 104 or e.errno == 11:  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.ECONNRESET or e.errno == errno.EAGAIN:  # error\n"
                 "        pass\n"
@@ -926,13 +891,15 @@ class HardcodedErrno(Rule):
             id="or-chain-siblings-settle-ambiguous-103",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if (e.errno == 104 or  # Linux  # error\n"
                 "            e.errno == 10054):  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if (e.errno == errno.ECONNRESET or  # Linux  # error\n"
                 "            e.errno == errno.ECONNRESET):  # error\n"
@@ -942,13 +909,15 @@ class HardcodedErrno(Rule):
             id="or-chain-with-comment-not-merged",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    match e.errno:\n"
                 "        case 104 | 10054:  # error\n"
                 "            pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    match e.errno:\n"
                 "        case errno.ECONNRESET:  # error\n"
@@ -957,7 +926,8 @@ class HardcodedErrno(Rule):
             id="match-case-or-merged",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    match e.errno:\n"
                 "        case 104 | 32 | 10054:  # error\n"
@@ -965,7 +935,8 @@ class HardcodedErrno(Rule):
                 "        case _:\n"
                 "            raise\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    match e.errno:\n"
                 "        case errno.ECONNRESET | errno.EPIPE:  # error\n"
@@ -976,13 +947,15 @@ class HardcodedErrno(Rule):
             id="match-case-two-names",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    match e.errno:\n"
                 "        case 111:  # error\n"
                 "            pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    match e.errno:\n"
                 "        case errno.ECONNREFUSED:  # error\n"
@@ -991,12 +964,14 @@ class HardcodedErrno(Rule):
             id="match-case-single",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except Exception as e:\n"
                 "    if getattr(e, 'errno', None) == 104:  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except Exception as e:\n"
                 "    if getattr(e, 'errno', None) == errno.ECONNRESET:  # error\n"
                 "        pass\n"
@@ -1004,13 +979,15 @@ class HardcodedErrno(Rule):
             id="getattr-errno",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as exc:\n"
                 "    err_no = exc.errno\n"
                 "    if err_no == 104:  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as exc:\n"
                 "    err_no = exc.errno\n"
                 "    if err_no == errno.ECONNRESET:  # error\n"
@@ -1019,13 +996,15 @@ class HardcodedErrno(Rule):
             id="copied-local",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    code = e.args[0]\n"
                 "    if code in (10054, 104):  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    code = e.args[0]\n"
                 "    if code == errno.ECONNRESET:  # error\n"
@@ -1034,13 +1013,15 @@ class HardcodedErrno(Rule):
             id="copied-local-from-args",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    code, msg = e.args\n"
                 "    if code == 10054:  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    code, msg = e.args\n"
                 "    if code == errno.ECONNRESET:  # error\n"
@@ -1049,11 +1030,7 @@ class HardcodedErrno(Rule):
             id="unpacked-args",
         ),
         Invalid(
-            "import errno\n"
-            "\n"
-            "\n"
-            "def handles(e):\n"
-            "    return get_errno(e) == 104  # error\n",
+            "import errno\n\n\ndef handles(e):\n    return get_errno(e) == 104  # error\n",
             "import errno\n"
             "\n"
             "\n"
@@ -1077,12 +1054,14 @@ class HardcodedErrno(Rule):
             id="helper-errno-from-exception",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.args[0] in (10054, 10053):  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.args[0] in (errno.ECONNRESET, errno.ECONNABORTED):  # error\n"
                 "        pass\n"
@@ -1091,25 +1070,14 @@ class HardcodedErrno(Rule):
             id="args-wsa-numbers",
         ),
         Invalid(
-            "import errno\n"
-            "\n"
-            "\n"
-            "def handles(e):\n"
-            "    return e.errno == 104  # error\n",
-            "import errno\n"
-            "\n"
-            "\n"
-            "def handles(e):\n"
-            "    return e.errno == errno.ECONNRESET  # error\n",
+            "import errno\n\n\ndef handles(e):\n    return e.errno == 104  # error\n",
+            "import errno\n\n\ndef handles(e):\n    return e.errno == errno.ECONNRESET  # error\n",
             id="parameter-unknown-origin",
         ),
         Invalid(
-            _TRY + (
-                "except Exception as e:\n"
-                "    if e.errno == 104:  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except Exception as e:\n    if e.errno == 104:  # error\n        pass\n"),
+            _TRY
+            + (
                 "except Exception as e:\n"
                 "    if e.errno == errno.ECONNRESET:  # error\n"
                 "        pass\n"
@@ -1155,25 +1123,13 @@ class HardcodedErrno(Rule):
             id="no-import-yet",
         ),
         Invalid(
-            "def handles(e):\n"
-            "    return e.errno == 104  # error\n",
-            "import errno\n"
-            "\n"
-            "def handles(e):\n"
-            "    return e.errno == errno.ECONNRESET  # error\n",
+            "def handles(e):\n    return e.errno == 104  # error\n",
+            "import errno\n\ndef handles(e):\n    return e.errno == errno.ECONNRESET  # error\n",
             id="no-imports-at-all",
         ),
         Invalid(
-            "import errno as E\n"
-            "\n"
-            "\n"
-            "def handles(e):\n"
-            "    return e.errno in (104, 10054)  # error\n",
-            "import errno as E\n"
-            "\n"
-            "\n"
-            "def handles(e):\n"
-            "    return e.errno == E.ECONNRESET  # error\n",
+            "import errno as E\n\n\ndef handles(e):\n    return e.errno in (104, 10054)  # error\n",
+            "import errno as E\n\n\ndef handles(e):\n    return e.errno == E.ECONNRESET  # error\n",
             id="aliased-errno-module",
         ),
         Invalid(
@@ -1204,9 +1160,7 @@ class HardcodedErrno(Rule):
             id="from-errno-import-not-enough",
         ),
         Invalid(
-            "def handles(e):\n"
-            "    errno = e.errno\n"
-            "    return errno == 104  # error\n",
+            "def handles(e):\n    errno = e.errno\n    return errno == 104  # error\n",
             None,
             id="local-errno-shadows-no-fix",
         ),
@@ -1226,7 +1180,8 @@ class HardcodedErrno(Rule):
             id="local-errno-shadows-alias-used",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (  # error\n"
                 "        104,  # Linux\n"
@@ -1235,7 +1190,8 @@ class HardcodedErrno(Rule):
                 "    ):\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (  # error\n"
                 "        errno.ECONNRESET,  # Linux\n"
@@ -1247,12 +1203,14 @@ class HardcodedErrno(Rule):
             id="comments-in-container-kept",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (errno.ECONNRESET, 10054):  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.ECONNRESET:  # error\n"
                 "        pass\n"
@@ -1260,12 +1218,9 @@ class HardcodedErrno(Rule):
             id="existing-constant-deduplicated",
         ),
         Invalid(
-            _TRY + (
-                "except OSError as e:\n"
-                "    if e.errno in (104, 2):  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except OSError as e:\n    if e.errno in (104, 2):  # error\n        pass\n"),
+            _TRY
+            + (
                 "except OSError as e:\n"
                 "    if e.errno in (errno.ECONNRESET, 2):  # error\n"
                 "        pass\n"
@@ -1273,12 +1228,9 @@ class HardcodedErrno(Rule):
             id="non-socket-number-kept",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno == 0x68:  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except socket.error as e:\n    if e.errno == 0x68:  # error\n        pass\n"),
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.ECONNRESET:  # error\n"
                 "        pass\n"
@@ -1286,23 +1238,15 @@ class HardcodedErrno(Rule):
             id="hex-literal",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    reset = (e.errno in (104, 10054))  # error\n"
-            ),
-            _TRY + (
-                "except socket.error as e:\n"
-                "    reset = (e.errno == errno.ECONNRESET)  # error\n"
-            ),
+            _TRY + ("except socket.error as e:\n    reset = (e.errno in (104, 10054))  # error\n"),
+            _TRY
+            + ("except socket.error as e:\n    reset = (e.errno == errno.ECONNRESET)  # error\n"),
             id="parenthesised-comparison",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno == 11:  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except socket.error as e:\n    if e.errno == 11:  # error\n        pass\n"),
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.EAGAIN:  # error\n"
                 "        pass\n"
@@ -1311,12 +1255,9 @@ class HardcodedErrno(Rule):
             id="eagain-linux",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno == 54:  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except socket.error as e:\n    if e.errno == 54:  # error\n        pass\n"),
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.ECONNRESET:  # error\n"
                 "        pass\n"
@@ -1325,12 +1266,9 @@ class HardcodedErrno(Rule):
             id="macos-54-socket-error",
         ),
         Invalid(
-            _TRY + (
-                "except ConnectionError as e:\n"
-                "    if e.errno == 54:  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except ConnectionError as e:\n    if e.errno == 54:  # error\n        pass\n"),
+            _TRY
+            + (
                 "except ConnectionError as e:\n"
                 "    if e.errno == errno.ECONNRESET:  # error\n"
                 "        pass\n"
@@ -1338,48 +1276,28 @@ class HardcodedErrno(Rule):
             id="macos-54-connection-error",
         ),
         Invalid(
-            _TRY + (
-                "except OSError as e:\n"
-                "    if e.errno == 54:  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
-                "except OSError as e:\n"
-                "    if e.errno == errno.ECONNRESET:  # error\n"
-                "        pass\n"
+            _TRY + ("except OSError as e:\n    if e.errno == 54:  # error\n        pass\n"),
+            _TRY
+            + (
+                "except OSError as e:\n    if e.errno == errno.ECONNRESET:  # error\n        pass\n"
             ),
             id="macos-54-oserror",
         ),
         Invalid(
-            "import errno\n"
-            "\n"
-            "\n"
-            "def handles(e):\n"
-            "    return e.errno == 54  # error\n",
+            "import errno\n\n\ndef handles(e):\n    return e.errno == 54  # error\n",
             None,
             id="macos-54-no-except-no-safe-fix",
         ),
         Invalid(
-            "import errno\n"
-            "\n"
-            "\n"
-            "def handles(e):\n"
-            "    return e.errno == 54  # error\n",
-            "import errno\n"
-            "\n"
-            "\n"
-            "def handles(e):\n"
-            "    return e.errno == errno.ECONNRESET  # error\n",
+            "import errno\n\n\ndef handles(e):\n    return e.errno == 54  # error\n",
+            "import errno\n\n\ndef handles(e):\n    return e.errno == errno.ECONNRESET  # error\n",
             unsafe=True,
             id="macos-54-no-except-unsafe-fix",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno == 36:  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except socket.error as e:\n    if e.errno == 36:  # error\n        pass\n"),
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.EINPROGRESS:  # error\n"
                 "        pass\n"
@@ -1387,12 +1305,9 @@ class HardcodedErrno(Rule):
             id="macos-non-reset-with-socket-except",
         ),
         Invalid(
-            _TRY + (
-                "except OSError as e:\n"
-                "    if e.errno in (115, 36):  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except OSError as e:\n    if e.errno in (115, 36):  # error\n        pass\n"),
+            _TRY
+            + (
                 "except OSError as e:\n"
                 "    if e.errno == errno.EINPROGRESS:  # error\n"
                 "        pass\n"
@@ -1400,12 +1315,10 @@ class HardcodedErrno(Rule):
             id="macos-number-beside-linux-number",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno in (104, 108):  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY
+            + ("except socket.error as e:\n    if e.errno in (104, 108):  # error\n        pass\n"),
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (errno.ECONNRESET, errno.ESHUTDOWN):  # error\n"
                 "        pass\n"
@@ -1413,22 +1326,15 @@ class HardcodedErrno(Rule):
             id="ambiguous-108-settled-by-linux-sibling",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno == 110:  # error\n"
-                "        pass\n"
-            ),
+            _TRY + ("except socket.error as e:\n    if e.errno == 110:  # error\n        pass\n"),
             None,
             message="110 is ETIMEDOUT on Linux but EHOSTUNREACH in the Windows CRT",
             id="ambiguous-110-alone-no-safe-fix",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno == 110:  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except socket.error as e:\n    if e.errno == 110:  # error\n        pass\n"),
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.ETIMEDOUT:  # error\n"
                 "        pass\n"
@@ -1437,7 +1343,8 @@ class HardcodedErrno(Rule):
             id="ambiguous-110-alone-unsafe-fix",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (10054, 108):  # error\n"
                 "        pass\n"
@@ -1446,12 +1353,14 @@ class HardcodedErrno(Rule):
             id="crt-number-with-wsa-no-safe-fix",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (10054, 108):  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.ECONNRESET:  # error\n"
                 "        pass\n"
@@ -1460,11 +1369,7 @@ class HardcodedErrno(Rule):
             id="crt-number-with-wsa-unsafe-fix",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno == 10009:  # error\n"
-                "        pass\n"
-            ),
+            _TRY + ("except socket.error as e:\n    if e.errno == 10009:  # error\n        pass\n"),
             None,
             id="wsaebadf-no-safe-fix",
         ),
@@ -1519,11 +1424,12 @@ class HardcodedErrno(Rule):
             id="tuple-with-driver-and-socket",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    ok = e.errno == 104 and x.errno == 10053  # error\n"
+            _TRY
+            + (
+                "except socket.error as e:\n    ok = e.errno == 104 and x.errno == 10053  # error\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    ok = e.errno == errno.ECONNRESET and x.errno == errno.ECONNABORTED  # error\n"
             ),
@@ -1531,7 +1437,8 @@ class HardcodedErrno(Rule):
             id="two-findings-one-line",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (104, 10054):  # error\n"
                 "        pass\n"
@@ -1546,25 +1453,22 @@ class HardcodedErrno(Rule):
             "    if netcompat.is_reset(e):  # error\n"
             "        pass\n",
             unsafe=True,
-            options={'fix_style': 'netcompat'},
+            options={"fix_style": "netcompat"},
             id="netcompat-style-is-reset-unsafe",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno in (104, 10054):  # error\n"
                 "        pass\n"
             ),
             None,
-            options={'fix_style': 'netcompat'},
+            options={"fix_style": "netcompat"},
             id="netcompat-style-no-safe-fix",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno != 104:  # error\n"
-                "        raise\n"
-            ),
+            _TRY + ("except socket.error as e:\n    if e.errno != 104:  # error\n        raise\n"),
             "import errno\n"
             "import socket\n"
             "import netcompat\n"
@@ -1575,48 +1479,47 @@ class HardcodedErrno(Rule):
             "    if not netcompat.is_reset(e):  # error\n"
             "        raise\n",
             unsafe=True,
-            options={'fix_style': 'netcompat'},
+            options={"fix_style": "netcompat"},
             id="netcompat-style-negated",
         ),
         Invalid(
-            _TRY + (
-                "except socket.error as e:\n"
-                "    if e.errno == 111:  # error\n"
-                "        pass\n"
-            ),
-            _TRY + (
+            _TRY + ("except socket.error as e:\n    if e.errno == 111:  # error\n        pass\n"),
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    if e.errno == errno.ECONNREFUSED:  # error\n"
                 "        pass\n"
             ),
-            options={'fix_style': 'netcompat'},
+            options={"fix_style": "netcompat"},
             id="netcompat-style-not-reset-class-uses-stdlib",
         ),
         Invalid(
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    code = e.errno\n"
                 "    if code == 104:  # error\n"
                 "        pass\n"
             ),
-            _TRY + (
+            _TRY
+            + (
                 "except socket.error as e:\n"
                 "    code = e.errno\n"
                 "    if code == errno.ECONNRESET:  # error\n"
                 "        pass\n"
             ),
-            options={'fix_style': 'netcompat'},
+            options={"fix_style": "netcompat"},
             id="netcompat-style-local-copy-uses-stdlib",
         ),
     ]
 
     @classmethod
     def gate(cls, index: AstIndex) -> bool:
-        if not index.compared_ints & all_numbers():
+        if not index.compared_ints & _GATE_NUMBERS:
             return False
         return (
             "errno" in index.attributes
-            or "args" in index.attributes
+            or "args" in index.attributes  # e.args[0], code, msg = e.args
             or "getattr" in index.calls
             or any("errno" in call for call in index.calls)
         )
@@ -1868,7 +1771,9 @@ class HardcodedErrno(Rule):
         elif isinstance(pattern, cst.MatchOr) and all(
             isinstance(e.pattern, cst.MatchValue) for e in pattern.patterns
         ):
-            values = [e.pattern.value for e in pattern.patterns if isinstance(e.pattern, cst.MatchValue)]
+            values = [
+                e.pattern.value for e in pattern.patterns if isinstance(e.pattern, cst.MatchValue)
+            ]
         else:
             return
         numbers = [_int_value(v) for v in values]
@@ -1952,6 +1857,8 @@ def _rewrite(
         )
     else:
         new = node.with_changes(
-            comparisons=[node.comparisons[0].with_changes(comparator=container.with_changes(elements=kept))]
+            comparisons=[
+                node.comparisons[0].with_changes(comparator=container.with_changes(elements=kept))
+            ]
         )
     return _with_parens(new, node)

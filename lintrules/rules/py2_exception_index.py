@@ -207,7 +207,10 @@ class Py2ExceptionIndex(Rule):
 
     @classmethod
     def gate(cls, index: AstIndex) -> bool:
-        return index.int_subscript and (bool(index.handler_names) or "exc_info" in index.calls)
+        subscripted = index.int_subscripted_names
+        if "exc_info" in index.calls and subscripted:
+            return True  # e = sys.exc_info()[1]; e[0]  /  sys.exc_info()[1][0]
+        return bool(subscripted & index.handler_names)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         text = code_of(node)
@@ -276,7 +279,10 @@ class Py2ExceptionIndex(Rule):
                 and isinstance(statement, cst.Assign)
                 and isinstance(statement.value, cst.Call)
                 and "sys.exc_info"
-                in {q.name for q in self.get_metadata(QualifiedNameProvider, statement.value.func, set())}
+                in {
+                    q.name
+                    for q in self.get_metadata(QualifiedNameProvider, statement.value.func, set())
+                }
             )
         return False
 
@@ -286,12 +292,14 @@ class Py2ExceptionIndex(Rule):
         return self._type_safety(handler.type, 0)
 
     def _type_safety(self, node: cst.BaseExpression, depth: int) -> Safety | None:
-        """"safe" for classes known not to be subscriptable, None for one that is."""
+        """ "safe" for classes known not to be subscriptable, None for one that is."""
         if depth > 6:
             return "unsafe"
         if isinstance(node, (cst.Tuple, cst.List)):
             results = [
-                self._type_safety(e.value, depth + 1) for e in node.elements if isinstance(e, cst.Element)
+                self._type_safety(e.value, depth + 1)
+                for e in node.elements
+                if isinstance(e, cst.Element)
             ]
             if None in results:
                 return None
@@ -319,7 +327,9 @@ class Py2ExceptionIndex(Rule):
         if scope is None:
             return "unsafe"
         classes = [
-            a.node for a in scope[node.value] if isinstance(a, Assignment) and isinstance(a.node, cst.ClassDef)
+            a.node
+            for a in scope[node.value]
+            if isinstance(a, Assignment) and isinstance(a.node, cst.ClassDef)
         ]
         if not classes:
             return "unsafe"
@@ -348,7 +358,8 @@ def _defines_getitem(klass: cst.ClassDef) -> bool:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 if isinstance(small, cst.Assign) and any(
-                    isinstance(t.target, cst.Name) and t.target.value == "__getitem__" for t in small.targets
+                    isinstance(t.target, cst.Name) and t.target.value == "__getitem__"
+                    for t in small.targets
                 ):
                     return True
     return False
