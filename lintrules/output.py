@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.parse
 from collections import Counter
 from collections.abc import Sequence
@@ -64,7 +65,9 @@ def artifact_uri(path: str) -> str:
     """
     if PurePath(path).is_absolute():
         return Path(path).as_uri()
-    return urllib.parse.quote(path, safe="/")
+    # fsencode: a file name that is not valid UTF-8 arrives with surrogate
+    # escapes; its original bytes are what the URI must percent-encode.
+    return urllib.parse.quote(os.fsencode(path), safe="/")
 
 
 def sarif_document(rows: Sequence[tuple[str, Finding]]) -> dict[str, Any]:

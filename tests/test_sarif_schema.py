@@ -196,3 +196,10 @@ def test_fix_regions_rebuild_what_fix_writes(project: Path, document: dict[str, 
     assert run_cli("check", "--no-cache", "--fix", "client.py").code == 1  # NC002 WSAEBADF stays
     assert rebuilt == (project / "client.py").read_text(encoding="utf-8")
     assert rebuilt != original
+
+
+def test_artifact_uri_of_a_non_utf8_file_name() -> None:
+    from lintrules.output import artifact_uri
+
+    name = b"x\xff y.py".decode("utf-8", "surrogateescape")
+    assert artifact_uri(name) == "x%FF%20y.py"
