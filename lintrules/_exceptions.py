@@ -37,6 +37,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from . import _errno_exprs
 from ._nodes import ancestors
 from .rule import Rule
 
@@ -355,20 +356,7 @@ def binding_handler(rule: Rule, name: cst.Name) -> cst.ExceptHandler | cst.Excep
     """
     if not bound_by_except(rule, name):
         return None
-    child: cst.CSTNode = name
-    for parent in ancestors(rule, name):
-        if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            return None
-        if (
-            isinstance(parent, (cst.ExceptHandler, cst.ExceptStarHandler))
-            and child is parent.body
-            and parent.name is not None
-            and isinstance(parent.name.name, cst.Name)
-            and parent.name.name.value == name.value
-        ):
-            return parent
-        child = parent
-    return None
+    return _errno_exprs.binding_handler(rule, name)
 
 
 def _binds_in_handler(rule: Rule, binding: BaseAssignment) -> bool:
