@@ -850,6 +850,14 @@ def _bench(args: argparse.Namespace, source: Path, root: Path) -> int:
     cold.note += (
         f"; {stage_line.group(0).split(': ', 1)[1]}" if stage_line else "; no --stats in this CLI"
     )
+    # The rules of the linter issue alone (NC0xx), without the socket rules
+    # (NC1xx), which need whole files with their classes: their cost shows
+    # apart.
+    core = Timing(
+        "netcompat cold, NC0 rules", [*lint, "--no-cache", "--select", "NC0", *jobs, str(tree)]
+    )
+    core_output = bench.measure(core, env=env, timeout=args.timeout)
+    core.note = f"--select NC0, {_netcompat_failures(bench, core, core_output)} findings"
     single = Timing("netcompat cold --jobs 1", [*lint, "--no-cache", "--jobs", "1", str(tree)])
     if args.jobs1:
         _netcompat_failures(bench, single, bench.measure(single, env=env, timeout=args.timeout))
@@ -869,9 +877,11 @@ def _bench(args: argparse.Namespace, source: Path, root: Path) -> int:
     parse = _libcst_parse(bench, files, args.timeout)
     fixit = _fixit(args, bench, venv, files, lines)
 
-    timings = [cold, *([single] if args.jobs1 else []), fill, warm, fixit, parse, ruff, grep]
+    timings = [cold, core, *([single] if args.jobs1 else []), fill, warm, fixit, parse, ruff, grep]
     print_table(cold, timings)
     print_targets(cold, warm, fixit, ruff)
+    print("\nThe same targets for the NC0 rules alone (the linter issue's rules):")
+    print_targets(core, warm, fixit, ruff)
     print_failures(timings)
     print(
         f"\nload average at the end: {load_average()} (other work on the machine inflates wall times)"

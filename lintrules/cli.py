@@ -22,10 +22,9 @@ from typing import TextIO
 
 from . import __version__
 from .config import Config, ConfigError, find_pyproject, load_config, validate_selectors
-from .engine import ENGINE_CODES, Finding, FixLevel
 from .files import discover
+from .findings import ENGINE_CODES, Finding, FixLevel
 from .output import FORMATS, WRITERS, display, write_statistics
-from .rules import all_rules, rules_by_code
 from .runner import RunOptions, run
 
 EXIT_CLEAN = 0
@@ -267,6 +266,8 @@ def _files(count: int) -> str:
 
 
 def _list_rules(out: TextIO) -> int:
+    from .rules import all_rules
+
     for rule in all_rules():
         fix = rule.FIX_SAFETY or "-"
         default = "" if rule.DEFAULT_ENABLED else " (opt-in)"
@@ -277,6 +278,8 @@ def _list_rules(out: TextIO) -> int:
 
 
 def _show_rule(code: str, out: TextIO) -> int:
+    from .rules import rules_by_code
+
     rule = rules_by_code().get(code.upper())
     if rule is None:
         if code.upper() in ENGINE_CODES:

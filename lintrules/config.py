@@ -3,6 +3,10 @@
 Every key is validated: an unknown key, a wrong type, an unknown rule code or
 an invalid value is a :class:`ConfigError` with one clear sentence, which the
 command line turns into exit code 2.
+
+Rules are known here by their :class:`~lintrules.rules.RuleInfo` (the
+generated manifest), not their classes: reading the configuration imports
+neither the rules nor libcst.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
-from .engine import ENGINE_CODES
-from .rule import FixStyle, Rule
-from .rules import all_rules
+from . import rules as registry
+from .findings import ENGINE_CODES
+from .rules import RuleInfo
+
+if TYPE_CHECKING:
+    from .rule import FixStyle, Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,6 +36,16 @@ FIX_STYLES: tuple[FixStyle, ...] = ("stdlib", "netcompat")
 
 class ConfigError(ValueError):
     """The configuration or the command line asks for something invalid."""
+
+
+class _Coded(Protocol):
+    """A rule class or its :class:`RuleInfo`: anything with a rule code."""
+
+    @property
+    def CODE(self) -> str: ...
+
+
+_R = TypeVar("_R", bound=_Coded)
 
 
 @dataclass(frozen=True)
@@ -47,12 +64,16 @@ class Config:
     respect_gitignore: bool = True
     options: Mapping[str, object] = field(default_factory=dict)
 
+    def enabled_infos(self) -> tuple[RuleInfo, ...]:
+        """The rules this configuration turns on, as manifest records (no import)."""
+        return resolve_infos(self.select, self.extend_select, self.ignore)
+
     def enabled_rules(self) -> tuple[type[Rule], ...]:
-        """The rule classes this configuration turns on."""
+        """The rule classes this configuration turns on (imports the rules)."""
         return resolve_rules(self.select, self.extend_select, self.ignore)
 
-    def rules_for(self, path: Path, rules: Sequence[type[Rule]]) -> tuple[type[Rule], ...]:
-        """``rules`` minus those ``per-file-ignores`` turns off for ``path``."""
+    def rules_for(self, path: Path, rules: Sequence[_R]) -> tuple[_R, ...]:
+        """``rules`` (classes or records) minus those ``per-file-ignores`` turns off for ``path``."""
         if not self.per_file_ignores:
             return tuple(rules)
         try:
@@ -71,7 +92,7 @@ def _matches(code: str, selectors: Iterable[str]) -> bool:
 
 
 def known_codes() -> set[str]:
-    return {rule.CODE for rule in all_rules()} | set(ENGINE_CODES)
+    return {rule.CODE for rule in registry.manifest()} | set(ENGINE_CODES)
 
 
 def validate_selectors(selectors: Iterable[str], where: str) -> tuple[str, ...]:
@@ -91,6 +112,14 @@ def validate_selectors(selectors: Iterable[str], where: str) -> tuple[str, ...]:
 def resolve_rules(
     select: Sequence[str] | None, extend_select: Sequence[str], ignore: Sequence[str]
 ) -> tuple[type[Rule], ...]:
+    """The rule classes :func:`resolve_infos` chooses."""
+    by_code = registry.rules_by_code()
+    return tuple(by_code[info.CODE] for info in resolve_infos(select, extend_select, ignore))
+
+
+def resolve_infos(
+    select: Sequence[str] | None, extend_select: Sequence[str], ignore: Sequence[str]
+) -> tuple[RuleInfo, ...]:
     """Apply select / extend-select / ignore to the rule set.
 
     A full code selects that rule even if it is off by default; a prefix
@@ -98,7 +127,7 @@ def resolve_rules(
     opt-in rules only for ``ALL``.  ``ignore`` wins over both.
     """
 
-    def chosen(rule: type[Rule], selectors: Sequence[str]) -> bool:
+    def chosen(rule: RuleInfo, selectors: Sequence[str]) -> bool:
         for selector in selectors:
             if selector == rule.CODE or selector == "ALL":
                 return True
@@ -107,7 +136,7 @@ def resolve_rules(
         return False
 
     result = []
-    for rule in all_rules():
+    for rule in registry.manifest():
         if select is None:
             on = rule.DEFAULT_ENABLED or chosen(rule, extend_select)
         else:
@@ -129,7 +158,7 @@ def _string_list(value: object, key: str) -> tuple[str, ...]:
 
 def _rule_options() -> dict[str, object]:
     options: dict[str, object] = {}
-    for rule in all_rules():
+    for rule in registry.manifest():
         options.update(rule.OPTIONS)
     return options
 

@@ -19,35 +19,39 @@ Nothing here touches the file system; :mod:`lintrules.runner` does.
 from __future__ import annotations
 
 import ast
-import io
 import re
 import sys
-import tokenize
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, Optional
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import (
+    CodePosition,
+    CodeRange,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+)
 
+from ._metadata import metadata_wrapper
+
+# The results' types live in .findings (no libcst there); they are re-exported
+# here, where they have always been importable from.
+from .findings import ENGINE_CODES as ENGINE_CODES
+from .findings import INTERNAL_ERROR as INTERNAL_ERROR
+from .findings import IO_ERROR as IO_ERROR
+from .findings import SYNTAX_ERROR as SYNTAX_ERROR
+from .findings import Edit as Edit
+from .findings import Finding as Finding
+from .findings import FixInfo as FixInfo
+from .findings import FixLevel as FixLevel
+from .findings import SourceResult as SourceResult
+from .findings import allowed as allowed
+from .findings import decode_source as decode_source
 from .fixes import add_imports, apply_replacements
 from .gate import AstIndex
-from .rule import FixStyle, ImportSpec, Replacement, Report, Rule, RuleContext, Safety
-
-FixLevel = Optional[Literal["safe", "unsafe"]]
-
-#: Findings the engine itself produces; they cannot be fixed.
-IO_ERROR = ("NC900", "io-error")
-SYNTAX_ERROR = ("NC901", "syntax-error")
-INTERNAL_ERROR = ("NC902", "internal-error")
-ENGINE_CODES: Mapping[str, str] = {
-    IO_ERROR[0]: "The file could not be read or decoded.",
-    SYNTAX_ERROR[0]: "The file could not be parsed (Python 2 code, a syntax error, or nesting "
-    "too deep for the parser); no rule ran on it.",
-    INTERNAL_ERROR[0]: "A rule crashed on the file, or a fix produced code that does not parse; "
-    "the file was left unchanged.  Please report it.",
-}
+from .reduce import reduce_source, source_lines
+from .rule import FixStyle, ImportSpec, Replacement, Report, Rule, RuleContext
 
 #: How many rounds of fixing one file may take before the engine stops.
 MAX_FIX_PASSES = 8
@@ -70,128 +74,8 @@ _MAX_BRACKETS = 1000
 _BRACKETS = re.compile(r"[()\[\]{}]")
 
 
-@dataclass(frozen=True)
-class Edit:
-    """A text replacement: ``content`` replaces the 1-based range given."""
-
-    content: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-
-@dataclass(frozen=True)
-class FixInfo:
-    """What a finding's fix would do: its safety, title and main edit.
-
-    The edit covers the replaced expression; imports the fix adds are not
-    part of it.
-    """
-
-    safety: Safety
-    title: str
-    edit: Edit | None = None
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One finding, positioned with 1-based lines and columns."""
-
-    code: str
-    name: str
-    message: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    fix: FixInfo | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "message": self.message,
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "end_column": self.end_column,
-            "fix": None if self.fix is None else _fix_to_dict(self.fix),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
-        fix = data.get("fix")
-        return cls(
-            code=data["code"],
-            name=data["name"],
-            message=data["message"],
-            line=data["line"],
-            column=data["column"],
-            end_line=data["end_line"],
-            end_column=data["end_column"],
-            fix=None if fix is None else _fix_from_dict(fix),
-        )
-
-
-def _fix_to_dict(fix: FixInfo) -> dict[str, Any]:
-    edit = fix.edit
-    return {
-        "safety": fix.safety,
-        "title": fix.title,
-        "edit": None
-        if edit is None
-        else {
-            "content": edit.content,
-            "line": edit.line,
-            "column": edit.column,
-            "end_line": edit.end_line,
-            "end_column": edit.end_column,
-        },
-    }
-
-
-def _fix_from_dict(data: Mapping[str, Any]) -> FixInfo:
-    edit = data.get("edit")
-    return FixInfo(
-        data["safety"],
-        data["title"],
-        None
-        if edit is None
-        else Edit(
-            edit["content"], edit["line"], edit["column"], edit["end_line"], edit["end_column"]
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class SourceResult:
-    """The outcome of linting one source: remaining findings and fixed bytes."""
-
-    findings: tuple[Finding, ...]
-    fixed_source: bytes | None = None
-    fixes_applied: int = 0
-
-
 def _engine_finding(kind: tuple[str, str], message: str, line: int = 1, column: int = 1) -> Finding:
     return Finding(kind[0], kind[1], message, line, column, line, column)
-
-
-def decode_source(data: bytes) -> str:
-    """Decode Python source as the interpreter would (BOM, PEP 263 cookie, UTF-8).
-
-    Raises:
-        SyntaxError: the declared encoding is unknown or conflicts with a BOM.
-        UnicodeDecodeError: the bytes are not valid in that encoding.
-    """
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    text = data.decode(encoding)
-    return text[1:] if text.startswith("\ufeff") else text
-
-
-def allowed(fix_level: FixLevel, safety: Safety) -> bool:
-    """Whether a fix of ``safety`` runs at ``fix_level``."""
-    return fix_level == "unsafe" or (fix_level == "safe" and safety == "safe")
 
 
 class _Analysis:
@@ -231,15 +115,215 @@ def _fix_info(report: Report, wrapper: MetadataWrapper) -> FixInfo | None:
     target = fix.target if fix.target is not None else report.node
     code_range = wrapper.resolve(PositionProvider).get(target)
     edit = None
-    if code_range is not None and isinstance(fix.replacement, cst.CSTNode):
-        edit = Edit(
-            wrapper.module.code_for_node(fix.replacement),
-            code_range.start.line,
-            code_range.start.column + 1,
-            code_range.end.line,
-            code_range.end.column + 1,
-        )
+    if code_range is not None:
+        replacement = fix.replacement
+        content = None
+        if (
+            isinstance(replacement, cst.BaseExpression)
+            and _renders_as_range(target)
+            and _renders_as_range(replacement, own_parentheses=True)
+        ):
+            content = wrapper.module.code_for_node(replacement)
+        if content is not None and "\n" not in content and "\r" not in content:
+            # The cheap, common case: an expression's text is exactly its
+            # range, and a one-line expression renders the same anywhere.
+            edit = Edit(
+                content,
+                code_range.start.line,
+                code_range.start.column + 1,
+                code_range.end.line,
+                code_range.end.column + 1,
+            )
+        else:
+            edit = _text_edit(wrapper, target, replacement, code_range.start)
     return FixInfo(fix.safety, fix.title, edit)
+
+
+def _renders_as_range(node: object, *, own_parentheses: bool = False) -> bool:
+    """Whether ``node`` is an expression whose text is all its own, wherever it stands.
+
+    Statements, clauses and aliases also own indentation, comments above them
+    or a comma; a starred element owns its comma; and an expression's position
+    range leaves out its parentheses (fine for a replacement, not a target).
+    """
+    return (
+        isinstance(node, cst.BaseExpression)
+        and not isinstance(node, cst.StarredElement)
+        and (own_parentheses or not (node.lpar or node.rpar))
+    )
+
+
+class _ReplaceOne(cst.CSTTransformer):
+    """Replace one node, entering only its ancestors: the rest of the tree is shared."""
+
+    def __init__(self, target: cst.CSTNode, replacement: Replacement, ancestors: set[int]) -> None:
+        super().__init__()
+        self._target = target
+        self._replacement = replacement
+        self._ancestors = ancestors
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self._ancestors
+
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+        return self._replacement if original_node is self._target else updated_node
+
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _is_word(text: str, index: int) -> bool:
+    """Whether ``text[index]`` exists and can be part of a name or number."""
+    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
+
+
+def _first_line(node: cst.CSTNode, positions: Mapping[cst.CSTNode, CodeRange]) -> int:
+    """The line on which ``node``'s text starts: its comments, decorators, or itself."""
+    leading = getattr(node, "leading_lines", ())
+    if leading:
+        return positions[leading[0]].start.line
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node.decorators:
+        return _first_line(node.decorators[0], positions)
+    return positions[node].start.line
+
+
+def _statement_texts(
+    wrapper: MetadataWrapper, target: cst.CSTNode, replacement: Replacement
+) -> tuple[str, str, int] | None:
+    """The text of the statement holding ``target``, before and after the fix, and its line.
+
+    The statement is the innermost one that stands on lines of its own (in a
+    block or the module), rendered with its indentation: inside one ``if _:``
+    per enclosing level, whose header lines are then dropped.  Only the path
+    to the target is rebuilt, so the cost is the statement's size, not the
+    file's.  None when there is no such statement (a fix that turns a whole
+    top-level statement into something else than one statement).
+    """
+    module = wrapper.module
+    chain: list[cst.CSTNode] = [target]
+    parents = wrapper.resolve(ParentNodeProvider)
+    while chain[-1] is not module:
+        parent = parents.get(chain[-1])
+        if parent is None:
+            return None
+        chain.append(parent)
+    statements = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+    for index, node in enumerate(chain[:-1]):
+        if (
+            isinstance(node, statements)
+            and isinstance(chain[index + 1], (cst.IndentedBlock, cst.Module))
+            and (node is not target or isinstance(replacement, statements))
+        ):
+            statement = node
+            break
+    else:
+        return None
+    path = {id(node) for node in chain[1 : index + 1]}
+    changed = statement.visit(_ReplaceOne(target, replacement, path))
+    if not isinstance(changed, statements):
+        return None
+    indents = [
+        n.indent for n in chain[index + 1 :] if isinstance(n, (cst.IndentedBlock, cst.Match))
+    ]
+    newline = module.default_newline
+
+    def render(node: cst.SimpleStatementLine | cst.BaseCompoundStatement) -> str:
+        for indent in indents:
+            node = cst.If(test=cst.Name("_"), body=cst.IndentedBlock(body=[node], indent=indent))
+        code = cst.Module(
+            body=[node], default_indent=module.default_indent, default_newline=newline
+        ).code
+        start = 0
+        for _ in indents:
+            start = code.index(newline, start) + len(newline)
+        return code[start:]
+
+    first_line = _first_line(statement, wrapper.resolve(PositionProvider))
+    return render(statement), render(changed), first_line
+
+
+def _text_edit(
+    wrapper: MetadataWrapper, target: cst.CSTNode, replacement: Replacement, at: CodePosition
+) -> Edit:
+    """The one text edit that turns the source into the source with ``target`` replaced.
+
+    Both versions of the text around the target are rendered from the tree,
+    so the edit carries what the tree fix writes: indentation, comments and
+    blank lines, the file's line endings.  The edit is the changed span,
+    widened (the added text is the same in both versions) so that it never
+    splits a word or a CRLF pair, and to whole lines when it spans lines.
+    """
+    texts = _statement_texts(wrapper, target, replacement)
+    # A statement's text ends with a line break, which the last statement of
+    # a file without a final newline lacks: then the edit must stop before it.
+    reach_end = texts is None or wrapper.module.has_trailing_newline
+    if texts is None:
+        fixed = apply_replacements(wrapper.module, [(target, replacement)])
+        texts = wrapper.module.code, fixed.code, 1
+    old, new, first_line = texts
+    if old == new:
+        return Edit("", at.line, at.column + 1, at.line, at.column + 1)
+
+    # The common suffix, then prefix, by bisection on C-speed comparisons;
+    # suffix first keeps the final line break out.
+    shortest = min(len(old), len(new))
+    low, high = 0, shortest
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old.endswith(new[len(new) - middle :]):
+            low = middle
+        else:
+            high = middle - 1
+    suffix = low
+    low, high = 0, shortest - suffix
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old.startswith(new[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    start, end, new_end = low, len(old) - suffix, len(new) - suffix
+    if start in (end, new_end):
+        # A pure insertion or deletion slides right while its text rotates:
+        # to a line start, if one is in reach, to insert or delete whole lines.
+        text, limit = (old, end) if start == new_end else (new, new_end)
+        for shift in range(limit - start + 1):
+            here = start + shift
+            if old[here - 1 : here] in ("", "\n") or (
+                old[here - 1] == "\r" and old[here : here + 1] != "\n"
+            ):
+                if reach_end or end + shift < len(old):
+                    start, end, new_end = here, end + shift, new_end + shift
+                break
+            if limit + shift >= len(text) or text[here] != text[limit + shift]:
+                break
+    if old[start - 1 : start + 1] == "\r\n":
+        start -= 1
+    if old[end - 1 : end + 1] == "\r\n":
+        end, new_end = end + 1, new_end + 1
+    if _LINE_BREAK.search(old, start, end) or _LINE_BREAK.search(new, start, new_end):
+        start = max(old.rfind("\n", 0, start), old.rfind("\r", 0, start)) + 1
+        if end and old[end - 1] not in "\r\n":
+            line_break = _LINE_BREAK.search(old, end)
+            stop = len(old) if line_break is None else line_break.start()
+            end, new_end = stop, new_end + stop - end
+    else:
+        while _is_word(old, start - 1) and (_is_word(old, start) or _is_word(new, start)):
+            start -= 1
+        while _is_word(old, end) and (_is_word(old, end - 1) or _is_word(new, new_end - 1)):
+            end, new_end = end + 1, new_end + 1
+
+    def position(offset: int) -> tuple[int, int]:
+        breaks = old.count("\n", 0, offset) + old.count("\r", 0, offset)
+        breaks -= old.count("\r\n", 0, offset)
+        line_start = max(old.rfind("\n", 0, offset), old.rfind("\r", 0, offset)) + 1
+        return first_line + breaks, offset - line_start + 1
+
+    line, column = position(start)
+    end_line, end_column = position(end)
+    return Edit(new[start:new_end], line, column, end_line, end_column)
 
 
 def _finding(report: Report, wrapper: MetadataWrapper) -> Finding:
@@ -257,12 +341,8 @@ def _finding(report: Report, wrapper: MetadataWrapper) -> Finding:
 
 
 def candidate_rules(text: str, rules: Iterable[type[Rule]]) -> list[type[Rule]]:
-    """The rules whose required text appears in ``text`` (all rules needing none)."""
-    return [
-        rule
-        for rule in rules
-        if not rule.REQUIRES_TEXT or any(needle in text for needle in rule.REQUIRES_TEXT)
-    ]
+    """The rules whose text gate keeps ``text``."""
+    return [rule for rule in rules if rule.text_gate(text)]
 
 
 def _bracket_depth(text: str) -> int:
@@ -336,7 +416,14 @@ def _too_deep(line: int, column: int) -> _Analysis:
     )
 
 
-def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> _Analysis:
+def _analyse(
+    data: bytes, rules: Sequence[type[Rule]], context: RuleContext, *, reduce: bool = False
+) -> _Analysis:
+    """Run ``rules`` over ``data``; with ``reduce``, on the parts the rules need only.
+
+    A reduced analysis (see :mod:`lintrules.reduce`) reports the same findings
+    but its tree lacks function bodies, so it must not be used for fixing.
+    """
     try:
         text = decode_source(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
@@ -353,9 +440,17 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
         )
     active = candidate_rules(text, rules)
     if not active:
-        return _Analysis([], [], None, None, False)
+        # A text gate reads the text as Python 3.  Legacy code some rule's
+        # needle points at is still parsed, so that it is reported as
+        # unparsable (NC901) instead of passing as clean.
+        legacy = [rule for rule in rules if rule.REQUIRES_TEXT and rule.needles_in(text)]
+        if not legacy or not _PY2_HINTS.search(text):
+            return _Analysis([], [], None, None, False)
+        active = legacy
 
     compiled = False
+    reduced: str | None = None
+    index: AstIndex | None = None
     python_error: SyntaxError | None = None
     try:
         with warnings.catch_warnings():
@@ -395,8 +490,12 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
                 True,
             )
 
+    if reduce and index is not None:
+        tests = [rule.needs(index) for rule in active]
+        if all(test is not None for test in tests):
+            reduced = reduce_source(text, tree, [test for test in tests if test is not None])
     try:
-        module = cst.parse_module(data)
+        module = _parse(data, reduced)
     except cst.ParserSyntaxError as error:
         hint = " (this looks like Python 2 code)" if _PY2_HINTS.search(text) else ""
         # Python's own error has the better position and message, when there is one.
@@ -422,7 +521,9 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
             False,
         )
 
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    # The rules' metadata, each provider's computed when first read (and
+    # cheaper than libcst's own providers: see lintrules._metadata).
+    wrapper = metadata_wrapper(module)
     instances = [rule(context) for rule in active]
     try:
         wrapper.visit_batched(instances)
@@ -448,7 +549,7 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
         message = f"rules {rules_run} crashed: {_describe(error)}; please report this"
         return _Analysis([_engine_finding(INTERNAL_ERROR, message)], [], None, None, compiled)
 
-    lines = text.splitlines()
+    lines = source_lines(text)
     reports: list[Report] = []
     findings: list[Finding] = []
     for instance in instances:
@@ -459,6 +560,16 @@ def _analyse(data: bytes, rules: Sequence[type[Rule]], context: RuleContext) -> 
             findings.append(_finding(report, wrapper))
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return _Analysis(findings, reports, module, wrapper, compiled)
+
+
+def _parse(data: bytes, reduced: str | None) -> cst.Module:
+    """The libcst tree of ``reduced`` when given (and parsable), else of ``data``."""
+    if reduced is not None:
+        try:
+            return cst.parse_module(reduced)
+        except (cst.ParserSyntaxError, RecursionError):
+            pass  # the full source decides, and reports its own error
+    return cst.parse_module(data)
 
 
 def _choose_fixes(
@@ -540,7 +651,7 @@ def lint_source(
     context = RuleContext(fix_style=fix_style, options=dict(options or {}))
     current = data
     applied = 0
-    analysis = _analyse(current, rules, context)
+    analysis = _analyse(current, rules, context, reduce=fix_level is None)
     seen = {current}
     for _ in range(MAX_FIX_PASSES):
         chosen = _choose_fixes(analysis, fix_level)

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import os
 import re
+import signal
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,16 +127,31 @@ class _IgnoreRules:
         ]
         return _IgnoreRules(self.patterns + added) if added else self
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
+    def ignored(self, path: str, is_dir: bool) -> bool:
+        """Whether the ``.gitignore`` files ignore ``path`` (absolute, as the walk spells it)."""
         result = False
+        base: Path | None = None
+        relative: str | None = None
         for pattern in self.patterns:
-            try:
-                relative = path.relative_to(pattern.base).as_posix()
-            except ValueError:
-                continue
-            if pattern.matches(relative, is_dir):
+            if pattern.base is not base:
+                base = pattern.base
+                relative = _inside(path, str(base))
+            if relative is not None and pattern.matches(relative, is_dir):
                 result = not pattern.negated
         return result
+
+
+def _inside(path: str, folder: str) -> str | None:
+    """``path`` relative to ``folder`` with forward slashes, or None if not inside it.
+
+    Both are spelled by the walk (absolute, normalised, one separator), so
+    comparing the text is comparing the path components.
+    """
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    if not path.startswith(prefix):
+        return None
+    relative = path[len(prefix) :]
+    return relative.replace(os.sep, "/") if os.sep != "/" else relative
 
 
 def _ancestor_rules(start: Path) -> _IgnoreRules:
@@ -160,18 +177,41 @@ class Discovery:
     missing: list[str]
 
 
-def _excluded(path: Path, root: Path, excludes: Sequence[str]) -> bool:
-    name = path.name
+class _Excludes:
+    """Exclude patterns, compiled once into two regular expressions.
+
+    A path is excluded when a pattern matches its name or its root-relative
+    path (as :func:`fnmatch.fnmatchcase` would), or when ``pattern/*``
+    matches that path.  ``fnmatch.translate`` gives each pattern's expression,
+    anchored at the end; joined by ``|`` they say whether any matches.
+    """
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        names = [fnmatch.translate(pattern) for pattern in patterns]
+        below = [fnmatch.translate(pattern.rstrip("/") + "/*") for pattern in patterns]
+        self._name = re.compile("|".join(names)).match if names else None
+        self._relative = re.compile("|".join(names + below)).match if names else None
+
+    def __call__(self, name: str, relative: str) -> bool:
+        if self._name is None or self._relative is None:
+            return False
+        return self._name(name) is not None or self._relative(relative) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(excludes: tuple[str, ...]) -> _Excludes:
+    return _Excludes(excludes)
+
+
+def _relative_to_root(path: Path, root: Path) -> str:
     try:
-        relative = path.relative_to(root).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
-        relative = path.as_posix()
-    for pattern in excludes:
-        if fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(relative, pattern):
-            return True
-        if fnmatch.fnmatchcase(relative, pattern.rstrip("/") + "/*"):
-            return True
-    return False
+        return path.as_posix()
+
+
+def _excluded(path: Path, root: Path, excludes: Sequence[str]) -> bool:
+    return _compiled(tuple(excludes))(path.name, _relative_to_root(path, root))
 
 
 def discover(
@@ -193,7 +233,9 @@ def discover(
             pre-commit, which names every staged file).
     """
     all_excludes = (*DEFAULT_EXCLUDES, *excludes)
-    found: dict[Path, None] = {}
+    matcher = _compiled(all_excludes)
+    # Each file found, and whether it is a symlink (None: not known yet).
+    found: dict[Path, bool | None] = {}
     missing: list[str] = []
     for raw in paths:
         path = Path(raw)
@@ -203,12 +245,12 @@ def discover(
         absolute = Path(os.path.abspath(path))
         if path.is_dir():
             rules = _ancestor_rules(absolute) if respect_gitignore else _IgnoreRules()
-            for file in _walk(absolute, root, all_excludes, rules, respect_gitignore):
-                found[file] = None
+            for file, is_link in _walk(absolute, root, matcher, rules, respect_gitignore):
+                found[file] = is_link
         elif not (force_exclude and _excluded_with_parents(absolute, root, all_excludes)):
             # A file named on the command line is linted unless --force-exclude.
             found[absolute] = None
-    return Discovery(_one_name_per_file(sorted(found)), missing)
+    return Discovery(_one_name_per_file(sorted(found), found), missing)
 
 
 def _excluded_with_parents(path: Path, root: Path, excludes: Sequence[str]) -> bool:
@@ -221,43 +263,79 @@ def _excluded_with_parents(path: Path, root: Path, excludes: Sequence[str]) -> b
     )
 
 
-def _one_name_per_file(files: list[Path]) -> list[Path]:
-    """Drop symlinks to files already in ``files`` (else a fix writes twice)."""
+def _one_name_per_file(
+    files: list[Path], links: Mapping[Path, bool | None] | None = None
+) -> list[Path]:
+    """Drop symlinks to files already in ``files`` (else a fix writes twice).
+
+    ``links`` says which files are symlinks, where the walk already knows.
+    The real path of a file that is not a symlink is its folder's real path
+    and its name, so each folder is resolved once, not each file.
+    """
     kept: dict[str, Path] = {}
+    folders: dict[str, str] = {}
     for file in files:
-        key = os.path.realpath(file)
+        is_link = None if links is None else links.get(file)
+        if is_link is None:
+            is_link = os.path.islink(file)
+        if is_link:
+            key = os.path.realpath(file)
+        else:
+            folder, name = os.path.split(file)
+            real = folders.get(folder)
+            if real is None:
+                real = folders[folder] = os.path.realpath(folder)
+            key = os.path.join(real, name)
         other = kept.get(key)
         if other is None or (other.is_symlink() and not file.is_symlink()):
             kept[key] = file
     return sorted(kept.values())
 
 
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``, without making a path (``.py`` has none, ``a.py`` has)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def _walk(
     directory: Path,
     root: Path,
-    excludes: Sequence[str],
+    excluded: _Excludes,
     rules: _IgnoreRules,
     respect_gitignore: bool,
-) -> Iterator[Path]:
+) -> Iterator[tuple[Path, bool]]:
+    """The Python files under ``directory``, each with whether it is a symlink."""
     if respect_gitignore:
         rules = rules.extended(directory)
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError:
         return
+    # A file's root-relative path is its folder's and its name.
+    folder = _relative_to_root(directory, root)
+    prefix = "" if folder == "." else folder if folder.endswith("/") else folder + "/"
     for entry in entries:
-        path = Path(entry.path)
+        name = entry.name
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
-            is_file = entry.is_file()
+            is_file = not is_dir and entry.is_file()
+            is_link = is_file and entry.is_symlink()
         except OSError:
             continue
-        if _excluded(path, root, excludes) or rules.ignored(path, is_dir):
-            continue
         if is_dir:
-            yield from _walk(path, root, excludes, rules, respect_gitignore)
-        elif is_file and path.suffix in PYTHON_SUFFIXES:
-            yield path
+            path = Path(entry.path)
+            # A folder may be the root itself (when walking its parent): ask pathlib.
+            if excluded(name, _relative_to_root(path, root)) or rules.ignored(entry.path, True):
+                continue
+            yield from _walk(path, root, excluded, rules, respect_gitignore)
+        elif (
+            is_file
+            and _suffix(name) in PYTHON_SUFFIXES
+            and not excluded(name, prefix + name)
+            and not rules.ignored(entry.path, False)
+        ):
+            yield Path(entry.path), is_link
 
 
 class FileChangedError(Exception):
@@ -328,21 +406,40 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
     with open(target, "rb") as handle:
         if handle.read() != original:
             raise FileChangedError(f"{path} changed on disk since it was read; not written")
-    fd, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=TEMPORARY_SUFFIX
-    )
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if hasattr(os, "chown"):
-            # Keep the owner too: a run as root must not hand a user's file to root.
+    # Ctrl-C or SIGTERM (turned into an exception by the CLI) could strike
+    # between creating the temporary file and the ``try`` that removes it:
+    # they wait until the file is replaced or removed.
+    with _interruptions_deferred():
+        fd, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=TEMPORARY_SUFFIX
+        )
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(new)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if hasattr(os, "chown"):
+                # Keep the owner too: a run as root must not hand a user's file to root.
+                with contextlib.suppress(OSError):
+                    os.chown(temporary, info.st_uid, info.st_gid)
+            os.chmod(temporary, stat.S_IMODE(info.st_mode))
+            os.replace(temporary, target)
+        except BaseException:
             with contextlib.suppress(OSError):
-                os.chown(temporary, info.st_uid, info.st_gid)
-        os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+                os.unlink(temporary)
+            raise
+
+
+@contextlib.contextmanager
+def _interruptions_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (where the platform can) while the block runs."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = mask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)

@@ -24,6 +24,9 @@ class AstIndex:
     names: set[str] = field(default_factory=set)
     #: Integer constants that appear inside a comparison or a ``match`` case.
     compared_ints: set[int] = field(default_factory=set)
+    #: Those of them inside an ``==``, ``!=``, ``in`` or ``not in`` comparison
+    #: or a ``match`` case.
+    equality_ints: set[int] = field(default_factory=set)
     #: String constants that appear inside a comparison.
     compared_strings: set[str] = field(default_factory=set)
     #: Names imported with ``from module import name``.
@@ -49,11 +52,19 @@ class AstIndex:
     handler_types: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
     #: String constants of at most 200 characters.
     short_strings: set[str] = field(default_factory=set)
+    #: The constant first arguments of calls of ``search``, ``match``,
+    #: ``fullmatch`` and ``findall`` (``re.search(pattern, text)``).
+    regex_patterns: set[str] = field(default_factory=set)
+    #: Some such call takes its pattern from a name (``re.search(PATTERN, text)``).
+    regex_pattern_names: bool = False
+    #: The tree itself, for a gate that needs a closer look once the summary
+    #: says the file may matter.
+    tree: ast.AST | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_tree(cls, tree: ast.AST) -> AstIndex:
         """Summarise ``tree`` in one walk."""
-        index = cls()
+        index = cls(tree=tree)
         attributes = index.attributes
         names = index.names
         calls = index.calls
@@ -68,8 +79,12 @@ class AstIndex:
                 func = node.func
                 if isinstance(func, ast.Name):
                     calls.add(func.id)
+                    if func.id in _REGEX_CALLS:
+                        index._add_pattern(node)
                 elif isinstance(func, ast.Attribute):
                     calls.add(func.attr)
+                    if func.attr in _REGEX_CALLS:
+                        index._add_pattern(node)
                     owner = func.value
                     if isinstance(owner, ast.Name):
                         index.method_calls.add((owner.id, func.attr))
@@ -103,18 +118,36 @@ class AstIndex:
                 index.handler_types.append(_handler_types(getattr(node, "handlers", [])))
         return index
 
-    def _add_compared(self, node: ast.Compare) -> None:
-        for part in (node.left, *node.comparators):
-            self._add_constants(part)
+    def _add_pattern(self, call: ast.Call) -> None:
+        if not call.args:
+            return
+        pattern = call.args[0]
+        if isinstance(pattern, ast.Constant) and isinstance(pattern.value, str):
+            self.regex_patterns.add(pattern.value)
+        elif isinstance(pattern, ast.Name):
+            self.regex_pattern_names = True
 
-    def _add_constants(self, part: ast.AST) -> None:
+    def _add_compared(self, node: ast.Compare) -> None:
+        equality = any(isinstance(op, _EQUALITY) for op in node.ops)
+        for part in (node.left, *node.comparators):
+            self._add_constants(part, equality)
+
+    def _add_constants(self, part: ast.AST, equality: bool = True) -> None:
         for sub in ast.walk(part):
             if isinstance(sub, ast.Constant):
                 value = sub.value
                 if type(value) is int:
                     self.compared_ints.add(value)
+                    if equality:
+                        self.equality_ints.add(value)
                 elif isinstance(value, str):
                     self.compared_strings.add(value)
+
+
+_EQUALITY = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
+
+#: Regular expression functions whose pattern may hold a message (NC004).
+_REGEX_CALLS = frozenset({"search", "match", "fullmatch", "findall"})
 
 
 def _dotted(node: ast.expr) -> str:

@@ -34,12 +34,14 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from .findings import Safety as Safety
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .gate import AstIndex
+    from .reduce import NodeTest
 
-Safety = Literal["safe", "unsafe"]
 FixStyle = Literal["stdlib", "netcompat"]
 Replacement = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNode]]
 
@@ -157,6 +159,24 @@ class Rule(cst.BatchableCSTVisitor):
 
     # -- the cheap gates -------------------------------------------------
     @classmethod
+    def needles_in(cls, text: str) -> bool:
+        """Whether one of ``REQUIRES_TEXT`` appears in ``text`` (True if there are none)."""
+        return not cls.REQUIRES_TEXT or any(needle in text for needle in cls.REQUIRES_TEXT)
+
+    @classmethod
+    def text_gate(cls, text: str) -> bool:
+        """Return False when the file's text proves the rule cannot fire.
+
+        The first and cheapest gate, run on every file: the default keeps a
+        file in which one of ``REQUIRES_TEXT`` appears.  A rule whose needles
+        are common words overrides it with a tighter test (a regular
+        expression on the text) that must still keep every file its
+        :meth:`gate` would keep; the tests check that on every ``INVALID``
+        example and on the standard library.
+        """
+        return cls.needles_in(text)
+
+    @classmethod
     def gate(cls, index: AstIndex) -> bool:
         """Return False when the file's ``ast`` summary proves the rule cannot fire.
 
@@ -166,6 +186,20 @@ class Rule(cst.BatchableCSTVisitor):
         """
         del index
         return True
+
+    @classmethod
+    def needs(cls, index: AstIndex) -> NodeTest | None:
+        """Which ``ast`` nodes the rule reads, so other function bodies can go.
+
+        For a check run the engine replaces the body of every function that
+        holds no node passing the returned test by ``...`` before libcst
+        parses the file (see :mod:`lintrules.reduce`).  Return None (the
+        default) when a finding may depend on code in other functions.  A
+        test checks that every example and corpus file gives the same
+        findings with and without the reduction.
+        """
+        del index
+        return None
 
     # -- helpers for subclasses -------------------------------------------
     def option(self, name: str) -> object:

@@ -1,48 +1,66 @@
 """Run the engine over many files: cache, prefilter, parallelism and writing.
 
-The main process reads every file once and keeps only those where some enabled
-rule's required text appears (a byte search; the needles are ASCII and Python
-source encodings are ASCII-compatible).  Results for unchanged files come from
-the cache; the rest are linted in worker processes when there are enough of
-them to pay for the pool.  Fixed files are written here, atomically, one by
-one; a failed write becomes a finding for that file and the run goes on.
+The main process decides for every file whether it must be linted at all:
+
+1. a file whose ``stat`` (modification time, size, change time, inode) is the
+   one the cache recorded is answered from the cache without being read;
+2. otherwise it is read; a file whose content digest is in the cache is
+   answered from it too;
+3. otherwise, a file where no enabled rule's required text appears (a byte
+   search; the needles are ASCII and Python source encodings are
+   ASCII-compatible) has no findings.
+
+The rest are linted in worker processes when there are enough of them to pay
+for the pool.  Fixed files are written here, atomically, one by one; a failed
+write becomes a finding for that file and the run goes on.
+
+A stat can only vouch for a content it was taken before, and only when the
+file was not modified in the same timestamp tick as it was read: a file
+modified less than :data:`RACY_MARGIN_NS` before it was read (or before the
+cache was written, as git decides for its index) is "racily clean" and always
+goes through its digest.  Nothing on the way to a cached answer imports the
+engine, the rules or libcst.
 """
 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import json
 import os
 import signal
+import stat
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import Config
-from .engine import (
-    IO_ERROR,
-    Finding,
-    FixLevel,
-    SourceResult,
-    allowed,
-    decode_source,
-    lint_source,
-)
 from .files import FileChangedError, remove_stale_temporaries, write_atomically
-from .rule import FixStyle, Rule
-from .rules import rules_by_code
+from .findings import IO_ERROR, Finding, FixLevel, SourceResult, allowed, decode_source
+from .rules import RuleInfo
+
+if TYPE_CHECKING:
+    from .rule import FixStyle
 
 #: Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 6
 CACHE_DIR = ".netcompat_cache"
+#: The layout of a cache file; a file of another layout is never read.
+CACHE_FORMAT = 2
+#: How long before it was read a file must have been last modified for its
+#: stat to vouch for its content.  Two seconds: the coarsest timestamps in use
+#: (FAT), and clocks that disagree a little (network file systems).
+RACY_MARGIN_NS = 2_000_000_000
+
+#: What a cache entry records of a file's ``stat``: ``st_mtime_ns``,
+#: ``st_size``, ``st_ctime_ns`` and ``st_ino``.  Restoring the modification
+#: time (``os.utime``, ``rsync -t``) changes the change time or the inode.
+Stamp = tuple[int, int, int, int]
 
 
 @dataclass
@@ -64,10 +82,11 @@ class RunOptions:
     jobs: int | None = None
 
 
-def _settings_key(rules: Sequence[type[Rule]], config: Config) -> str:
+def _settings_key(rules: Sequence[RuleInfo], config: Config) -> str:
     payload = json.dumps(
         {
             "version": __version__,
+            "format": CACHE_FORMAT,
             "rules": [rule.CODE for rule in rules],
             "fix_style": config.fix_style,
             "options": sorted((k, repr(v)) for k, v in config.options.items()),
@@ -79,34 +98,103 @@ def _settings_key(rules: Sequence[type[Rule]], config: Config) -> str:
     return hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
 
 
+def stamp(info: os.stat_result, read_ns: int) -> Stamp | None:
+    """What the cache keeps of ``info``, taken just before reading at ``read_ns``.
+
+    None when the file was modified too shortly before it was read: a second
+    modification in the same timestamp tick, after the read, would leave the
+    stat as it is.
+    """
+    if info.st_mtime_ns >= read_ns - RACY_MARGIN_NS:
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino)
+
+
+def _same_stamp(recorded: object, info: os.stat_result) -> bool:
+    return recorded == [info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino]
+
+
 class Cache:
-    """Findings by file content, one JSON file per tool version and settings."""
+    """Findings by file, one JSON file per tool version and settings.
+
+    The file holds ``{"format": CACHE_FORMAT, "entries": {path: [digest,
+    stamp or null, findings]}}``.  Anything else in it (another layout, a
+    truncated or corrupt file, an entry of the wrong shape) counts as no
+    entry: the file is linted again and the cache rewritten.
+    """
 
     def __init__(self, root: Path, key: str) -> None:
         self.directory = root / CACHE_DIR / __version__
         self.path = self.directory / f"{key}.json"
         self.entries: dict[str, Any] = {}
         self.dirty = False
+        #: The cache file's modification time, when it was read.
+        self.written_ns: int | None = None
         try:
-            with open(self.path, encoding="utf-8") as handle:
+            with open(self.path, "rb") as handle:
+                written_ns = os.fstat(handle.fileno()).st_mtime_ns
                 loaded = json.load(handle)
-            if isinstance(loaded, dict):
-                self.entries = loaded
-        except (OSError, ValueError):
-            pass
+        except (OSError, ValueError, RecursionError):
+            return
+        if (
+            isinstance(loaded, dict)
+            and loaded.get("format") == CACHE_FORMAT
+            and isinstance(loaded.get("entries"), dict)
+        ):
+            self.entries = loaded["entries"]
+            self.written_ns = written_ns
 
     @staticmethod
     def digest(data: bytes) -> str:
         return hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    def get(self, path: Path, digest: str) -> list[Finding] | None:
-        entry = self.entries.get(str(path))
-        if not entry or entry[0] != digest:
-            return None
-        return [Finding.from_dict(item) for item in entry[1]]
+    def _findings(self, entry: Any) -> list[Finding] | None:
+        try:
+            return [Finding.from_dict(item) for item in entry[2]]
+        except (LookupError, TypeError, ValueError, AttributeError):
+            return None  # an entry of the wrong shape: no entry
 
-    def put(self, path: Path, digest: str, findings: Sequence[Finding]) -> None:
-        self.entries[str(path)] = [digest, [finding.to_dict() for finding in findings]]
+    def by_stat(self, path: Path, info: os.stat_result) -> list[Finding] | None:
+        """The findings of ``path`` if its stat is the one recorded, and not racy."""
+        entry = self.entries.get(str(path))
+        if (
+            self.written_ns is None
+            or not isinstance(entry, list)
+            or len(entry) != 3
+            or not _same_stamp(entry[1], info)
+            # Modified in the last moments before the cache was written (git's
+            # "racily clean"): the stat may predate a change.
+            or info.st_mtime_ns >= self.written_ns - RACY_MARGIN_NS
+        ):
+            return None
+        return self._findings(entry)
+
+    def get(self, path: Path, digest: str, stamp: Stamp | None = None) -> list[Finding] | None:
+        """The findings of ``path`` if its content is the one recorded.
+
+        A hit records ``stamp``, so the next run can skip reading the file.
+        """
+        entry = self.entries.get(str(path))
+        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != digest:
+            return None
+        findings = self._findings(entry)
+        if findings is not None and stamp is not None and entry[1] != list(stamp):
+            entry[1] = list(stamp)
+            self.dirty = True
+        return findings
+
+    def put(
+        self,
+        path: Path,
+        digest: str,
+        findings: Sequence[Finding],
+        stamp: Stamp | None = None,
+    ) -> None:
+        self.entries[str(path)] = [
+            digest,
+            None if stamp is None else list(stamp),
+            [finding.to_dict() for finding in findings],
+        ]
         self.dirty = True
 
     def save(self) -> None:
@@ -120,8 +208,9 @@ class Cache:
                 "Signature: 8a477f597d28d172789f06886806bc55\n", encoding="utf-8"
             )
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            document = {"format": CACHE_FORMAT, "entries": self.entries}
             try:
-                temporary.write_text(json.dumps(self.entries), encoding="utf-8")
+                temporary.write_text(json.dumps(document), encoding="utf-8")
                 os.replace(temporary, self.path)
             except BaseException:  # interrupted too: leave no half-written file behind
                 with contextlib.suppress(OSError):
@@ -166,6 +255,10 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _lint_in_worker(job: tuple[bytes, tuple[str, ...]]) -> SourceResult:
+    # Imported here: a run that lints nothing never loads the engine (libcst).
+    from .engine import lint_source
+    from .rules import rules_by_code
+
     data, codes = job
     table = rules_by_code()
     return lint_source(
@@ -177,17 +270,56 @@ def _lint_in_worker(job: tuple[bytes, tuple[str, ...]]) -> SourceResult:
     )
 
 
-def _needs_parse(data: bytes, rules: Sequence[type[Rule]]) -> bool:
-    for rule in rules:
-        if not rule.REQUIRES_TEXT:
+class _Prefilter:
+    """Whether any of some rules' ``REQUIRES_TEXT`` occurs in a file's bytes.
+
+    The needles of each rule set are encoded once, and one that contains
+    another is dropped.  The one that last matched moves to the front: the
+    common words (``except``, ``errno``) soon come first, so a file that
+    contains one is kept after a search or two.
+    """
+
+    def __init__(self) -> None:
+        self._needles: dict[tuple[str, ...], list[bytes] | None] = {}
+
+    def _for(self, rules: Sequence[RuleInfo]) -> list[bytes] | None:
+        key = tuple(rule.CODE for rule in rules)
+        if key not in self._needles:
+            if any(not rule.REQUIRES_TEXT for rule in rules):
+                self._needles[key] = None  # a rule that runs on every file
+            else:
+                found = list(
+                    dict.fromkeys(
+                        needle.encode("ascii") for rule in rules for needle in rule.REQUIRES_TEXT
+                    )
+                )
+                self._needles[key] = [
+                    needle
+                    for needle in found
+                    if not any(other != needle and other in needle for other in found)
+                ]
+        return self._needles[key]
+
+    def keeps(self, data: bytes, rules: Sequence[RuleInfo]) -> bool:
+        needles = self._for(rules)
+        if needles is None:
             return True
-        for needle in rule.REQUIRES_TEXT:
-            if needle.encode("ascii") in data:
+        for index, needle in enumerate(needles):
+            if needle in data:
+                if index:
+                    needles.insert(0, needles.pop(index))
                 return True
-    return False
+        return False
+
+
+def _fix_wanted(findings: Sequence[Finding], fix_level: FixLevel) -> bool:
+    """Whether a fix of one of ``findings`` would run at ``fix_level`` (then: lint again)."""
+    return any(f.fix is not None and allowed(fix_level, f.fix.safety) for f in findings)
 
 
 def _unified_diff(path: Path, before: bytes, after: bytes) -> str:
+    import difflib
+
     try:
         old = decode_source(before)
         new = decode_source(after)
@@ -213,37 +345,54 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[FileReport]:
     """Lint (and fix) ``files``; return one report per file, in order."""
-    enabled = config.enabled_rules()
+    enabled = config.enabled_infos()
     cache = Cache(config.root, _settings_key(enabled, config)) if options.use_cache else None
+    prefilter = _Prefilter()
     reports = [FileReport(path) for path in files]
     originals: dict[int, bytes] = {}
     digests: dict[int, str] = {}
+    stamps: dict[int, Stamp | None] = {}
     pending: list[tuple[int, tuple[str, ...]]] = []
 
     for position, report in enumerate(reports):
+        path = report.path
         try:
+            info: os.stat_result | None = os.stat(path)
+        except OSError:
+            info = None  # reading it says why
+        if info is not None and not stat.S_ISREG(info.st_mode):
             # A FIFO or device named on the command line would block or never end.
-            if not os.path.isfile(report.path) and os.path.exists(report.path):
-                report.findings.append(_io_finding("cannot read file: not a regular file"))
+            report.findings.append(_io_finding("cannot read file: not a regular file"))
+            continue
+        if cache is not None and info is not None:
+            cached = cache.by_stat(path, info)
+            if cached is not None and not _fix_wanted(cached, options.fix_level):
+                report.findings.extend(cached)
                 continue
-            with open(report.path, "rb") as handle:
+        read_ns = time.time_ns()
+        try:
+            with open(path, "rb") as handle:
                 data = handle.read()
         except OSError as error:
             report.findings.append(_io_finding(f"cannot read file: {error.strerror or error}"))
             continue
-        rules = config.rules_for(report.path, enabled)
-        if not _needs_parse(data, rules):
+        file_stamp = None if info is None else stamp(info, read_ns)
+        digest = ""
+        if cache is not None:
+            digest = Cache.digest(data)
+            cached = cache.get(path, digest, file_stamp)
+            if cached is not None and not _fix_wanted(cached, options.fix_level):
+                report.findings.extend(cached)
+                continue
+        rules = config.rules_for(path, enabled)
+        if not prefilter.keeps(data, rules):
+            if cache is not None:
+                cache.put(path, digest, (), file_stamp)
             continue
         originals[position] = data
         if cache is not None:
-            digest = Cache.digest(data)
             digests[position] = digest
-            cached = cache.get(report.path, digest)
-            if cached is not None and not any(
-                f.fix is not None and allowed(options.fix_level, f.fix.safety) for f in cached
-            ):
-                report.findings.extend(cached)
-                continue
+            stamps[position] = file_stamp
         pending.append((position, tuple(rule.CODE for rule in rules)))
 
     results = _lint_all(
@@ -260,7 +409,7 @@ def run(
         original = originals[position]
         if result.fixed_source is None:
             if cache is not None and position in digests:
-                cache.put(report.path, digests[position], result.findings)
+                cache.put(report.path, digests[position], result.findings, stamps[position])
             continue
         if options.diff:
             report.diff = _unified_diff(
@@ -315,6 +464,8 @@ def _lint_all(
             if progress is not None:
                 progress(done, total)
         return results
+    from concurrent.futures import ProcessPoolExecutor
+
     # Big files first, so one large file does not finish the run alone.
     order = sorted(range(total), key=lambda i: -len(jobs[i][0]))
     out: list[SourceResult | None] = [None] * total

@@ -23,7 +23,7 @@ import pytest
 
 from lintrules.cli import main
 from lintrules.rule import Fix, ImportSpec, Invalid, Rule, Valid
-from lintrules.rules import all_rules
+from lintrules.rules import RuleInfo, all_rules
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -92,10 +92,16 @@ def install_rules(monkeypatch: pytest.MonkeyPatch, *extra: type[Rule]) -> None:
     def patched_rules_by_code() -> dict[str, type[Rule]]:
         return {rule.CODE: rule for rule in rules}
 
-    for module in ("lintrules.config", "lintrules.output", "lintrules.cli"):
-        monkeypatch.setattr(f"{module}.all_rules", patched_all_rules)
-    for module in ("lintrules.runner", "lintrules.cli"):
-        monkeypatch.setattr(f"{module}.rules_by_code", patched_rules_by_code)
+    infos = tuple(RuleInfo.of(rule) for rule in rules)
+
+    def patched_manifest() -> tuple[RuleInfo, ...]:
+        return infos
+
+    # The front ends look these up in lintrules.rules when they need them
+    # (the configuration reads the manifest, the rest import rules lazily).
+    monkeypatch.setattr("lintrules.rules.all_rules", patched_all_rules)
+    monkeypatch.setattr("lintrules.rules.rules_by_code", patched_rules_by_code)
+    monkeypatch.setattr("lintrules.rules.manifest", patched_manifest)
 
 
 class _MarkerRule(Rule):

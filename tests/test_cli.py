@@ -545,7 +545,8 @@ def test_cache_is_written_and_read(project: Path, lint_jobs: list[int]) -> None:
     first = run_cli("check", *NC002)
     cache_files = list((project / ".netcompat_cache").rglob("*.json"))
     assert len(cache_files) == 1
-    entries = json.loads(cache_files[0].read_text())
+    document = json.loads(cache_files[0].read_text())
+    entries = document["entries"]
     assert list(entries) == [str(path)]
     assert (project / ".netcompat_cache" / ".gitignore").is_file()
 
@@ -554,9 +555,9 @@ def test_cache_is_written_and_read(project: Path, lint_jobs: list[int]) -> None:
     assert lint_jobs == [1, 0], "the second run must come from the cache"
 
     # The cached result is really what gets reported: doctor it and look.
-    entry = entries[str(path)]
-    entry[1][0]["message"] = "FROM THE CACHE"
-    cache_files[0].write_text(json.dumps(entries))
+    findings = entries[str(path)][2]
+    findings[0]["message"] = "FROM THE CACHE"
+    cache_files[0].write_text(json.dumps(document))
     assert "a.py:2:15: NC002 FROM THE CACHE" in run_cli("check", *NC002).out
 
     # New content, new digest: linted again.

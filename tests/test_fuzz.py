@@ -47,7 +47,16 @@ def _open(rule: type[Rule]) -> type[Rule]:
         del index
         return True
 
-    namespace = {"REQUIRES_TEXT": (), "gate": classmethod(gate), "__module__": __name__}
+    def text_gate(cls: type[Rule], text: str) -> bool:
+        del text
+        return True
+
+    namespace = {
+        "REQUIRES_TEXT": (),
+        "text_gate": classmethod(text_gate),
+        "gate": classmethod(gate),
+        "__module__": __name__,
+    }
     return type(f"Open{rule.__name__}", (rule,), namespace)
 
 

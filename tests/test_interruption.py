@@ -266,9 +266,16 @@ def test_killed_fix_runs_leave_whole_files(tree: Tree, monkeypatch: pytest.Monke
 
 
 # -- the cleanup paths, deterministically --------------------------------------------------------------
-def test_sigterm_while_writing_removes_the_temporary_file(
+def test_sigterm_while_writing_finishes_that_file_and_stops(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A SIGTERM that lands in the middle of a write waits for the rename.
+
+    Between creating the temporary file and the ``try`` that would remove it
+    there is no safe moment to stop, so write_atomically holds SIGINT and
+    SIGTERM back until the file is replaced: that file is whole and fixed,
+    the next one untouched, and no temporary file is left.
+    """
     project = make_project(tmp_path, monkeypatch)
     first, second = project / "a.py", project / "b.py"
     for path in (first, second):
@@ -277,7 +284,7 @@ def test_sigterm_while_writing_removes_the_temporary_file(
 
     def fsync_then_sigterm(fd: int) -> None:
         real_fsync(fd)
-        os.kill(os.getpid(), signal.SIGTERM)  # lands in write_atomically, before the rename
+        os.kill(os.getpid(), signal.SIGTERM)  # sent in write_atomically, before the rename
 
     def unhandled(signum: int, frame: object) -> None:
         raise AssertionError("main() did not handle SIGTERM")
@@ -292,7 +299,8 @@ def test_sigterm_while_writing_removes_the_temporary_file(
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert (result.code, result.err) == (2, "netcompat-lint: terminated\n")
-    assert first.read_bytes() == second.read_bytes() == _source(1)
+    assert first.read_bytes() == _fixed_template().replace(b"NUMBER", b"1")
+    assert second.read_bytes() == _source(1)
     assert temporaries(project) == []
 
 

@@ -82,6 +82,7 @@ def test_invalid_example_reports_and_fixes(rule: type[Rule], example: Invalid) -
 @pytest.mark.parametrize(("rule", "example"), _cases("invalid"))
 def test_gate_keeps_every_invalid_example(rule: type[Rule], example: Invalid) -> None:
     assert any(needle in example.code for needle in rule.REQUIRES_TEXT) or not rule.REQUIRES_TEXT
+    assert rule.text_gate(example.code), "the text gate would drop a file the rule reports on"
     try:
         tree = ast.parse(example.code)
     except SyntaxError:

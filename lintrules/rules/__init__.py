@@ -3,20 +3,60 @@
 Each module defines exactly one :class:`~lintrules.rule.Rule` subclass; this
 package finds them by walking its own modules, so there is no list to keep in
 sync.
+
+What the configuration, the cache and the prefilter need to know about each
+rule (:class:`RuleInfo`) is also in ``_manifest.py``, generated from the rule
+classes by ``python -m lintrules.docs`` (a test fails when it is stale): a run
+that answers every file from the cache then never imports a rule, nor libcst.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import types
+from collections.abc import Mapping
 from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
-from ..rule import Rule
+if TYPE_CHECKING:
+    from ..rule import Rule
+
+
+class RuleInfo(NamedTuple):
+    """A rule's attributes that select it, configure it and prefilter files for it.
+
+    The names are the rule class's own, so code that reads only these works
+    with a :class:`RuleInfo` and a rule class alike.
+    """
+
+    CODE: str
+    NAME: str
+    DEFAULT_ENABLED: bool
+    OPTIONS: Mapping[str, object]
+    REQUIRES_TEXT: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rule: type[Rule]) -> RuleInfo:
+        """The record of ``rule`` (what ``_manifest.py`` holds for it)."""
+        return cls(
+            rule.CODE, rule.NAME, rule.DEFAULT_ENABLED, dict(rule.OPTIONS), rule.REQUIRES_TEXT
+        )
+
+
+@cache
+def manifest() -> tuple[RuleInfo, ...]:
+    """Every rule's :class:`RuleInfo`, ordered by code, without importing the rules."""
+    from ._manifest import RULES
+
+    return RULES
 
 
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class, ordered by code."""
+    from ..rule import Rule
+
     found: dict[str, type[Rule]] = {}
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("_"):
@@ -25,7 +65,9 @@ def all_rules() -> tuple[type[Rule], ...]:
         classes = [
             value
             for value in vars(module).values()
+            # ``Callable[...]`` aliases pass isinstance(x, type) on 3.9.
             if isinstance(value, type)
+            and not isinstance(value, types.GenericAlias)
             and issubclass(value, Rule)
             and value is not Rule
             and value.__module__ == module.__name__

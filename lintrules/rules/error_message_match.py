@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import libcst as cst
 from libcst.metadata import (
@@ -24,6 +25,9 @@ from .._nodes import code_of
 from ..fixes import attribute_chain, module_reference
 from ..gate import AstIndex
 from ..rule import Fix, ImportSpec, Invalid, Rule, Valid
+
+if TYPE_CHECKING:
+    from ..reduce import NodeTest
 
 # -- the messages ------------------------------------------------------------------
 
@@ -177,6 +181,56 @@ def _needles_for_prefilter() -> tuple[str, ...]:
     return tuple(found)
 
 
+#: Between the words of a signal in string literals: spaces, ``\s+`` (in a
+#: regular expression), an escaped space, a backslash-newline, or the quotes
+#: of two adjacent literals (``"broken " "pipe"``).
+_GAP = r"""(?:\s|\\s[+*]?|\\ |\\\n|["']\s*[rbu]{0,2}["'])+"""
+#: The text after each quote up to the next quote or line end: together, the
+#: inside of every one-line string literal (and some code between literals).
+_AFTER_QUOTE = re.compile(r"""["']([^"'\n]*(?:\\\n[^"'\n]*)*)""")
+_DIGITS = re.compile(r"\d{4,}")
+_NUMBERED_TEXT = re.compile(r"(?:errno|winerror)\s*\d")
+
+
+def _text_gate_signals() -> re.Pattern[str]:
+    """Every signal, lower case, its words joined by :data:`_GAP`."""
+    return re.compile(
+        "|".join(
+            _GAP.join(re.escape(word) for word in signal.split())
+            for signal in sorted(SIGNALS, key=len, reverse=True)
+        )
+    )
+
+
+def _literal_text_may_hold_needle(text: str) -> bool:
+    """Whether one-line string literals in ``text`` may hold a reportable needle.
+
+    A superset of :func:`_may_be_needle` over the file's strings: a signal as
+    whole words (``\b`` and the like may stand right before it, in a regular
+    expression), ``errno`` or ``winerror`` and a number, or a number of the
+    table written with four digits or more (``"0100"`` is 100).
+    """
+    inside = '"'.join(_AFTER_QUOTE.findall(text)).lower()
+    for match in _TEXT_GATE_SIGNALS.finditer(inside):
+        start, end = match.span()
+        before = inside[start - 1] if start else " "
+        after = inside[end] if end < len(inside) else " "
+        word_before = before.isalnum() or before in "_-"
+        if (not word_before or inside[start - 2 : start - 1] == "\\") and not (
+            after.isalnum() or after in "_-"
+        ):
+            return True
+    if ("errno" in inside or "winerror" in inside) and _NUMBERED_TEXT.search(inside):
+        return True
+    for match in _DIGITS.finditer(inside):
+        start, end = match.span()
+        if int(match.group()) in _CODES and not (
+            inside[start - 1 : start].isalnum() or inside[end : end + 1].isalnum()
+        ):
+            return True
+    return False
+
+
 def _all_codes() -> set[int]:
     codes = {w.code for w in WINERROR_FACTS}
     for fact in ERRNO_FACTS:
@@ -186,6 +240,10 @@ def _all_codes() -> set[int]:
             if n is not None
         )
     return codes
+
+
+_TEXT_GATE_SIGNALS = _text_gate_signals()
+_CODES = frozenset(_all_codes())
 
 
 def _number_keys(number: int, kind: str | None) -> frozenset[str]:
@@ -679,8 +737,28 @@ class ErrorMessageMatch(Rule):
     ]
 
     @classmethod
+    def text_gate(cls, text: str) -> bool:
+        # The needles are common words ("reset", "down", "block"): only their
+        # appearance in a string literal counts.
+        if not cls.needles_in(text):
+            return False
+        return _literal_text_may_hold_needle(text)
+
+    @classmethod
     def gate(cls, index: AstIndex) -> bool:
-        return any(_may_be_needle(text) for text in index.short_strings | index.compared_strings)
+        # Any string may be a literal needle (through a name, too); only the
+        # patterns of regular expression calls are read as regular expressions.
+        strings = index.short_strings | index.compared_strings
+        patterns = strings if index.regex_pattern_names else index.regex_patterns
+        return any(
+            needle_keys(text, caught_os_error=True) for text in strings if "\n" not in text
+        ) or any(_may_be_needle(text) for text in patterns if "\n" not in text)
+
+    @classmethod
+    def needs(cls, index: AstIndex) -> NodeTest | None:
+        # A needle, or a name assigned one (``MESSAGES = ("reset by peer",)``).
+        names = _needle_names(index.tree) if index.tree is not None else set()
+        return lambda node: _is_needle(node) or (isinstance(node, ast.Name) and node.id in names)
 
     # -- where the text is tested --------------------------------------------
     def visit_Comparison(self, node: cst.Comparison) -> None:
@@ -948,7 +1026,8 @@ def _strings(rule: ErrorMessageMatch, node: cst.BaseExpression, depth: int = 0) 
     """The string constants ``node`` is (a literal, a tuple of them, a constant's name)."""
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
-        return [value] if isinstance(value, str) else None
+        # A message is one line: a string holding a line break is some other text.
+        return [value] if isinstance(value, str) and "\n" not in value else None
     if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
         found: list[str] = []
         for element in node.elements:
@@ -978,3 +1057,30 @@ def _int_value(node: cst.BaseExpression) -> int | None:
 def _table_order(key: str) -> tuple[int, str]:
     names = [f.name for f in ERRNO_FACTS] + [w.name for w in WINERROR_FACTS]
     return (names.index(key) if key in names else len(names), key)
+
+
+def _is_needle(node: ast.AST) -> bool:
+    """A string constant that may be a needle (read as a regular expression too)."""
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and "\n" not in node.value
+        and _may_be_needle(node.value)
+    )
+
+
+def _needle_names(tree: ast.AST) -> set[str]:
+    """The names some assignment gives a value holding a needle."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if any(_is_needle(part) for part in ast.walk(value)):
+            names.update(
+                t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name)
+            )
+    return names

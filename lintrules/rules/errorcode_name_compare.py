@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
@@ -13,6 +15,9 @@ from .._errno_exprs import ErrnoWriter, errno_writer, membership, rebuild_elemen
 from .._facts import FACTS_BY_NAME, WSA_EQUAL_ON_WINDOWS, WSA_NAMES, number_on
 from ..gate import AstIndex
 from ..rule import Fix, Invalid, Rule, Safety, Valid
+
+if TYPE_CHECKING:
+    from ..reduce import NodeTest
 
 #: Names that share their number with another name on some platform
 #: (EAGAIN and EWOULDBLOCK): ``errno.errorcode`` gives only one of them, so a
@@ -261,6 +266,11 @@ class ErrorcodeNameCompare(Rule):
             "errorcode" in index.attributes or "errorcode" in index.imported_names
         )
 
+    @classmethod
+    def needs(cls, index: AstIndex) -> NodeTest | None:
+        del index
+        return _names_errorcode
+
     def _key(self, node: cst.BaseExpression, names: Sequence[str]) -> cst.BaseExpression | None:
         """``K`` when ``node`` is ``errno.errorcode[K]`` or ``errno.errorcode.get(K)``."""
         if isinstance(node, cst.Subscript):
@@ -408,3 +418,9 @@ class ErrorcodeNameCompare(Rule):
         kept = rebuild_elements(container.elements, names, writer)  # type: ignore[arg-type]
         values = container.with_changes(elements=kept)
         return membership(key, values, negated=negated, operator=operator)
+
+
+def _names_errorcode(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "errorcode") or (
+        isinstance(node, ast.Name) and node.id == "errorcode"
+    )

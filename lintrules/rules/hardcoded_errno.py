@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
@@ -26,6 +29,9 @@ from .._nodes import code_of
 from ..fixes import attribute_chain, module_reference
 from ..gate import AstIndex
 from ..rule import Fix, ImportSpec, Invalid, Rule, RuleContext, Safety, Valid
+
+if TYPE_CHECKING:
+    from ..reduce import NodeTest
 
 # -- what a number means, read from the table ----------------------------------
 
@@ -121,6 +127,17 @@ def _anchored(number: int) -> bool:
 
 #: Numbers that can make a finding: the table's, less those the same everywhere.
 _GATE_NUMBERS = frozenset(n for n in all_numbers() if n in _READINGS and not _portable(n))
+
+#: One of those numbers written as an integer literal.
+_NUMBER_TOKEN = re.compile(
+    r"\b(?:" + "|".join(map(str, sorted(_GATE_NUMBERS, reverse=True))) + r")\b(?![.\w])"
+)
+#: Integer literals written otherwise: hexadecimal, octal, binary, with ``_``.
+_OTHER_INT_TOKEN = re.compile(
+    r"\b(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9]\d*(?:_\d+)+)\b"
+)
+#: What compares: the number must be within reach of one of these.
+_COMPARING = re.compile(r"==|!=|\bin\b|\bcase\b")
 
 
 # -- deciding what a group of compared numbers means ------------------------------
@@ -1514,8 +1531,29 @@ class HardcodedErrno(Rule):
     ]
 
     @classmethod
+    def text_gate(cls, text: str) -> bool:
+        # "errno" is in every file that handles OS errors: a number of the
+        # table must also stand near a comparison (or a ``case``).
+        if not cls.needles_in(text):
+            return False
+        for match in _NUMBER_TOKEN.finditer(text):
+            start = match.start()
+            if _COMPARING.search(text, max(0, start - 300), start + 60):
+                return True
+        # 0x68, 0o150, 1_04: rare, so read only when the fast search failed.
+        for match in _OTHER_INT_TOKEN.finditer(text):
+            start = match.start()
+            try:
+                number = int(match.group(), 0)
+            except ValueError:  # "0x_" in a comment
+                continue
+            if number in _GATE_NUMBERS and _COMPARING.search(text, max(0, start - 300), start + 60):
+                return True
+        return False
+
+    @classmethod
     def gate(cls, index: AstIndex) -> bool:
-        if not index.compared_ints & _GATE_NUMBERS:
+        if not index.equality_ints & _GATE_NUMBERS:
             return False
         return (
             "errno" in index.attributes
@@ -1523,6 +1561,13 @@ class HardcodedErrno(Rule):
             or "getattr" in index.calls
             or any("errno" in call for call in index.calls)
         )
+
+    @classmethod
+    def needs(cls, index: AstIndex) -> NodeTest | None:
+        # Every finding compares an errno read, which happens in the function
+        # of the comparison (a local copy of one too).
+        del index
+        return _reads_errno
 
     def __init__(self, context: RuleContext | None = None) -> None:
         super().__init__(context)
@@ -1862,3 +1907,28 @@ def _rewrite(
             ]
         )
     return _with_parens(new, node)
+
+
+def _reads_errno(node: ast.AST) -> bool:
+    """Whether ``node`` may read an errno (:func:`~lintrules._errno_exprs.errno_read`).
+
+    ``X.errno``, ``X.args[0]``, ``code, msg = X.args``, ``getattr(X, "errno")``
+    and calls whose name says errno.
+    """
+    if isinstance(node, ast.Attribute):
+        return node.attr == "errno"
+    if isinstance(node, ast.Subscript):
+        value = node.value
+        return isinstance(value, ast.Attribute) and value.attr == "args"
+    if isinstance(node, ast.Assign):
+        value = node.value
+        return isinstance(value, ast.Attribute) and value.attr == "args"
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if name == "getattr":
+            return any(
+                isinstance(arg, ast.Constant) and arg.value == "errno" for arg in node.args[1:2]
+            )
+        return "errno" in name
+    return False

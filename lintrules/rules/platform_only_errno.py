@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from .._facts import WSA_EQUAL_ON_WINDOWS, WSA_NAMES
 from .._nodes import guarded_against, platform_guarded, qualified_names
 from ..gate import AstIndex
 from ..rule import Fix, Invalid, Rule, Valid
+
+if TYPE_CHECKING:
+    from ..reduce import NodeTest
 
 
 class PlatformOnlyErrno(Rule):
@@ -117,6 +123,12 @@ class PlatformOnlyErrno(Rule):
             for name in (*index.attributes, *index.names, *index.imported_names)
         )
 
+    @classmethod
+    def needs(cls, index: AstIndex) -> NodeTest | None:
+        # A use of a WSAE name, or of an alias imported for one.
+        aliases = _wsa_aliases(index.tree) if index.tree is not None else set()
+        return lambda node: _names_wsa(node, aliases)
+
     def _guarded(self, node: cst.CSTNode) -> bool:
         return platform_guarded(self, node) or guarded_against(
             self, node, ("AttributeError", "ImportError", "NameError")
@@ -167,3 +179,22 @@ class PlatformOnlyErrno(Rule):
                 )
                 fix = Fix(new_alias, "safe", self.FIX_TITLE.format(portable=portable), target=alias)
             self.report(alias, message, fix=fix)
+
+
+def _wsa_aliases(tree: ast.AST) -> set[str]:
+    """Names bound by ``from errno import WSAE... as NAME``."""
+    return {
+        alias.asname
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.asname and alias.name.startswith("WSAE")
+    }
+
+
+def _names_wsa(node: ast.AST, aliases: set[str]) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr.startswith("WSAE")
+    if isinstance(node, ast.Name):
+        return node.id.startswith("WSAE") or node.id in aliases
+    return False

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from typing import TYPE_CHECKING
+
 import libcst as cst
 from libcst.metadata import (
     Assignment,
@@ -15,6 +19,9 @@ from .._errno_exprs import Handler, binding_handler, enclosing_handler, is_exc_i
 from .._nodes import code_of
 from ..gate import AstIndex
 from ..rule import Fix, Invalid, Rule, Safety, Valid
+
+if TYPE_CHECKING:
+    from ..reduce import NodeTest
 
 #: Standard-library modules whose exception classes are known not to be
 #: subscriptable (none of the standard library's are).
@@ -30,8 +37,102 @@ _STDLIB_MODULES = frozenset(
 #: ``X[...]`` texts the rule handles; every finding contains one of them.
 _INDEXES = ("[0]", "[1]", "[2]", "[-1]")
 
+#: Names bound by ``except ... as name`` and by Python 2's ``except Error, name:``.
+_BOUND_NAMES = re.compile(
+    r"except\b[^:]*?\bas\s+([A-Za-z_]\w*)|except\b[^:\n]*,\s*([A-Za-z_]\w*)\s*:"
+)
+
 #: Parents for which a subscript is a target, not a read.
 _TARGET_PARENTS = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor)
+
+
+def _indexed_in_handler(tree: ast.AST) -> bool:
+    """Whether an ``except ... as e`` body indexes ``e`` with a number (``e[0]``).
+
+    Like :func:`~lintrules._errno_exprs.binding_handler`, the look stops at
+    nested functions, classes and lambdas.
+    """
+    for handler in ast.walk(tree):
+        if not isinstance(handler, ast.ExceptHandler) or not handler.name:
+            continue
+        stack: list[ast.AST] = list(handler.body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, _SCOPES):
+                continue
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == handler.name
+                and _is_int(node.slice)
+            ):
+                return True
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _exc_info_indexed(tree: ast.AST) -> bool:
+    """Whether ``sys.exc_info()[1]``, or a name bound from it, is indexed with a number."""
+    names: set[str] = set()
+    subscripts: list[ast.Subscript] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            subscripts.append(node)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and _is_exc_info_value(node.value):
+                    names.add(target.id)
+                elif (
+                    isinstance(target, (ast.Tuple, ast.List))
+                    and len(target.elts) == 3
+                    and isinstance(target.elts[1], ast.Name)
+                    and _is_exc_info_call(node.value)
+                ):
+                    names.add(target.elts[1].id)
+    return any(
+        _is_int(node.slice)
+        and (
+            _is_exc_info_value(node.value)
+            or (isinstance(node.value, ast.Name) and node.value.id in names)
+        )
+        for node in subscripts
+    )
+
+
+def _is_exc_info_call(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    return (isinstance(func, ast.Name) and func.id == "exc_info") or (
+        isinstance(func, ast.Attribute) and func.attr == "exc_info"
+    )
+
+
+def _is_exc_info_value(node: ast.AST) -> bool:
+    """``sys.exc_info()[1]``."""
+    return (
+        isinstance(node, ast.Subscript)
+        and _is_exc_info_call(node.value)
+        and _is_int(node.slice)
+        and _int_of(node.slice) == 1
+    )
+
+
+def _int_of(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    return None
+
+
+def _is_int(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    if isinstance(node, ast.Index):  # Python 3.8's wrapper  # pragma: no cover
+        node = node.value  # type: ignore[attr-defined]
+    return isinstance(node, ast.Constant) and type(node.value) is int
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 class Py2ExceptionIndex(Rule):
@@ -206,11 +307,38 @@ class Py2ExceptionIndex(Rule):
     ]
 
     @classmethod
+    def text_gate(cls, text: str) -> bool:
+        # ``[0]`` is everywhere: look for a name an ``except`` binds, indexed.
+        if not cls.needles_in(text):
+            return False
+        if "exc_info" in text:
+            return True
+        names = {first or second for first, second in _BOUND_NAMES.findall(text)}
+        if not names:
+            return False
+        indexed = r"(?<![\w.])(?:" + "|".join(map(re.escape, names)) + r")\s*\[\s*-?\s*\d"
+        return re.search(indexed, text) is not None
+
+    @classmethod
     def gate(cls, index: AstIndex) -> bool:
         subscripted = index.int_subscripted_names
-        if "exc_info" in index.calls and subscripted:
-            return True  # e = sys.exc_info()[1]; e[0]  /  sys.exc_info()[1][0]
-        return bool(subscripted & index.handler_names)
+        # e = sys.exc_info()[1]; e[0]  /  sys.exc_info()[1][0]
+        if (
+            "exc_info" in index.calls
+            and subscripted
+            and (index.tree is None or _exc_info_indexed(index.tree))
+        ):
+            return True
+        if not subscripted & index.handler_names:
+            return False
+        return index.tree is None or _indexed_in_handler(index.tree)
+
+    @classmethod
+    def needs(cls, index: AstIndex) -> NodeTest | None:
+        # The exception is bound by an ``except`` clause or by
+        # ``sys.exc_info()`` in the function that indexes it.
+        del index
+        return _indexes_with_number
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         text = code_of(node)
@@ -363,3 +491,14 @@ def _defines_getitem(klass: cst.ClassDef) -> bool:
                 ):
                     return True
     return False
+
+
+def _indexes_with_number(node: ast.AST) -> bool:
+    # A class of the file with ``__getitem__`` makes its instances subscriptable.
+    return (
+        (isinstance(node, ast.Subscript) and _is_int(node.slice))
+        or _is_exc_info_call(node)
+        or (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__getitem__"
+        )
+    )

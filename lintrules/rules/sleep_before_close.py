@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Union
@@ -211,6 +213,11 @@ class SleepBeforeClose(Rule):
         self._socket_uses: set[tuple[int, str]] = set()
 
     @classmethod
+    def text_gate(cls, text: str) -> bool:
+        # ``sleep`` and, a little further, ``.close()``.
+        return cls.needles_in(text) and _SLEEP_THEN_CLOSE.search(text) is not None
+
+    @classmethod
     def gate(cls, index: AstIndex) -> bool:
         calls = index.calls
         if "sleep" not in calls or "close" not in calls:
@@ -221,7 +228,7 @@ class SleepBeforeClose(Rule):
             not calls.isdisjoint(SOCKET_ONLY_METHODS)
             or file_has_socket_evidence(index)
             or file_has_heuristic_receivers(index, _CLOSE)
-        )
+        ) and (index.tree is None or _has_sleep_then_close(index.tree))
 
     # -- collection -----------------------------------------------------------
     def _owner(self, node: cst.CSTNode) -> Owner:
@@ -311,6 +318,38 @@ class SleepBeforeClose(Rule):
         replacement = block.with_changes(body=body)
         imports = (ImportSpec("netcompat"),) if needs_import else ()
         return Fix(replacement, "unsafe", self.FIX_TITLE or "", target=block, imports=imports)
+
+
+_SLEEP_THEN_CLOSE = re.compile(r"sleep\b[\s\S]{0,400}?\.\s*close\s*\(\s*\)")
+
+
+def _has_sleep_then_close(tree: ast.AST) -> bool:
+    """Whether some statement calling ``sleep`` is followed by an ``X.close()`` one."""
+    for node in ast.walk(tree):
+        for name in ("body", "orelse", "finalbody"):
+            body = getattr(node, name, None)
+            if not isinstance(body, list):
+                continue
+            for first, second in zip(body, body[1:]):
+                if (
+                    isinstance(first, ast.Expr)
+                    and isinstance(first.value, ast.Call)
+                    and _last_name(first.value.func) == "sleep"
+                    and isinstance(second, ast.Expr)
+                    and isinstance(second.value, ast.Call)
+                    and isinstance(second.value.func, ast.Attribute)
+                    and second.value.func.attr == "close"
+                ):
+                    return True
+    return False
+
+
+def _last_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
 
 
 def _close_receiver(statement: cst.BaseSmallStatement) -> cst.BaseExpression | None:

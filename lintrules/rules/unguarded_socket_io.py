@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
@@ -18,6 +20,15 @@ from ..gate import AstIndex
 from ..rule import Fix, Invalid, Rule, RuleContext, Valid
 
 _HEURISTIC_METHODS = SOCKET_IO_METHODS | {"makefile"}
+
+
+_SOCKET_IO_CALL = re.compile(r"\.\s*(?:" + "|".join(sorted(SOCKET_IO_METHODS)) + r")\s*\(")
+_STREAM_IO_CALL = re.compile(r"\.\s*(?:" + "|".join(sorted(STREAM_IO_METHODS)) + r")\s*\(")
+_STREAM_SOURCE = re.compile(r"makefile|rfile|wfile")
+#: Every name the socket inference or the name heuristic starts from holds one
+#: of these (``socket``, ``SSLSocket``, ``conn``, ``StreamRequestHandler``,
+#: ``TCPServer``, ``create_connection``, ``fromfd``...).
+_EVIDENCE_TEXT = re.compile(r"sock|Sock|conn|Handler|Server|fromfd|fromshare|create_")
 
 
 class UnguardedSocketIo(Rule):
@@ -398,6 +409,19 @@ class UnguardedSocketIo(Rule):
         self._sockets = SocketInference(self, heuristic=bool(self.option(HEURISTIC_OPTION)))
         self._guards = ResetGuards(self)
         self._candidates: list[cst.Call] = []
+
+    @classmethod
+    def text_gate(cls, text: str) -> bool:
+        # A socket method called (or a stream method with a makefile or a
+        # handler's rfile/wfile around), and some word the inference or the
+        # name heuristic could start from.
+        if not cls.needles_in(text):
+            return False
+        if _SOCKET_IO_CALL.search(text) is None and not (
+            _STREAM_IO_CALL.search(text) is not None and _STREAM_SOURCE.search(text) is not None
+        ):
+            return False
+        return _EVIDENCE_TEXT.search(text) is not None
 
     @classmethod
     def gate(cls, index: AstIndex) -> bool:

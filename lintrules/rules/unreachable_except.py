@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import bisect
+import re
 from collections.abc import Sequence
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import libcst as cst
 from libcst.metadata import PositionProvider
@@ -20,6 +23,9 @@ from .._exceptions import (
 from .._nodes import code_of
 from ..gate import AstIndex
 from ..rule import Fix, Invalid, Rule, Valid
+
+if TYPE_CHECKING:
+    from ..reduce import NodeTest
 
 Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
 TryNode = Union[cst.Try, cst.TryStar]
@@ -448,12 +454,29 @@ class UnreachableExcept(Rule):
     ]
 
     @classmethod
+    def text_gate(cls, text: str) -> bool:
+        # ``except`` is in most files: read the clauses from the text, group
+        # them by ``try`` as far as the text shows, and ask what the gate asks.
+        if not cls.needles_in(text):
+            return False
+        aliased = any(
+            not _BY_LAST_PART.keys().isdisjoint(re.findall(r"\w+", names))
+            for names in _FROM_IMPORT.findall(text)
+        )
+        return any(_may_shadow(clauses, aliased) for clauses in _text_clauses(text))
+
+    @classmethod
     def gate(cls, index: AstIndex) -> bool:
         # A name the table does not know may be an alias of one it does
         # (``from socket import error as SocketError``) only if such a name
         # is imported.
         aliased = not index.imported_names.isdisjoint(_BY_LAST_PART)
         return any(_may_shadow(clauses, aliased) for clauses in index.handler_types)
+
+    @classmethod
+    def needs(cls, index: AstIndex) -> NodeTest | None:
+        del index
+        return _has_two_handlers
 
     def visit_Try(self, node: cst.Try) -> None:
         self._check(node)
@@ -520,6 +543,64 @@ for _row in EXCEPTION_CLASSES:
 del _row, _last
 
 _ANY = "*"
+
+_CLAUSE = re.compile(r"except\b\*?")
+_TRY = re.compile(r"try[ \t]*:")
+_FROM_IMPORT = re.compile(r"from[ \t]+[\w.]+[ \t]+import[ \t]*(\([^)]*\)|[^\n]*(?:\\\n[^\n]*)*)")
+_AS_NAME = re.compile(r"\s+as\s+[A-Za-z_]\w*\s*$")
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def _text_clauses(text: str) -> list[tuple[tuple[str, ...], ...]]:
+    """The ``except`` clauses of ``text`` in groups, as :class:`AstIndex` has them.
+
+    Clauses at the same indentation follow each other until a ``try:`` at
+    that indentation starts a new group.  A group may so join the clauses of
+    several ``try`` statements, never split one: the result can only make the
+    gate keep more files.
+    """
+    tries: dict[str, list[int]] = {}
+    for match in _TRY.finditer(text):
+        indent = _indent_before(text, match.start())
+        if indent is not None:
+            tries.setdefault(indent, []).append(match.start())
+    groups: dict[str, list[tuple[str, ...]]] = {}
+    found: list[tuple[tuple[str, ...], ...]] = []
+    last_end: dict[str, int] = {}
+    for match in _CLAUSE.finditer(text):
+        indent = _indent_before(text, match.start())
+        if indent is None:
+            continue
+        group = groups.setdefault(indent, [])
+        starts = tries.get(indent, [])
+        if group and bisect.bisect(starts, last_end[indent]) < bisect.bisect(starts, match.start()):
+            found.append(tuple(group))
+            group.clear()
+        last_end[indent] = match.end()
+        group.append(_clause_types(text, match.end()))
+    found.extend(tuple(group) for group in groups.values())
+    return [group for group in found if len(group) > 1]
+
+
+def _indent_before(text: str, position: int) -> str | None:
+    """The blanks from the line start to ``position``; None if other text is there."""
+    line_start = text.rfind("\n", 0, position) + 1
+    indent = text[line_start:position]
+    return indent if not indent.strip(" \t") else None
+
+
+def _clause_types(text: str, start: int) -> tuple[str, ...]:
+    """The dotted names of the clause starting at ``start`` (``"?"`` for other expressions)."""
+    colon = text.find(":", start)
+    clause = text[start : colon if colon >= 0 else len(text)].strip()
+    if not clause:
+        return ()
+    clause = _AS_NAME.sub("", clause).strip().strip("()")
+    return tuple(
+        part if _DOTTED.fullmatch(part) else "?"
+        for part in (piece.strip() for piece in clause.split(","))
+        if part
+    )
 
 
 def _gate_candidates(dotted: str, aliased: bool) -> frozenset[str]:
@@ -608,3 +689,9 @@ def _why(outer: str, inner: str) -> str:
     if target != outer_key:
         reason += f"; {short(outer_key)} is {short(target)}"
     return reason
+
+
+def _has_two_handlers(node: ast.AST) -> bool:
+    """A ``try`` (or ``try``/``except*``) with two clauses or more."""
+    handlers = getattr(node, "handlers", None)
+    return isinstance(handlers, list) and len(handlers) > 1

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 import re
+from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import Assignment, BuiltinAssignment, ParentNodeProvider, ScopeProvider
+from libcst.metadata import (
+    Assignment,
+    BuiltinAssignment,
+    ParentNodeProvider,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+    ScopeProvider,
+)
 
 from .._exceptions import bound_by_except, catches, class_of, handler_types, is_os_error
 from .._nodes import ancestors, code_of, guarded_against
 from ..gate import AstIndex
 from ..rule import Fix, Invalid, Rule, RuleContext, Valid
+
+if TYPE_CHECKING:
+    from ..reduce import NodeTest
 
 #: Modules that exist only on Windows: a file importing one at its top level
 #: (outside ``try``/``if``) cannot run elsewhere, so ``winerror`` is safe there.
@@ -22,8 +34,20 @@ WINDOWS_ONLY_MODULES = frozenset(
         "pythoncom", "pywintypes", "win32api", "win32com", "win32con", "win32event",
         "win32file", "win32gui", "win32pipe", "win32process", "win32security",
         "win32service", "win32serviceutil", "winerror", "wmi",
+        "_msi", "_win32sysloader", "_wmi", "msilib", "ntsecuritycon", "servicemanager",
+        "win32clipboard", "win32comext", "win32console", "win32cred", "win32crypt",
+        "win32evtlog", "win32evtlogutil", "win32job", "win32net", "win32pdh",
+        "win32print", "win32profile", "win32timezone", "win32ts", "win32ui",
     }
 )  # fmt: skip
+#: Modules of portable packages that cannot be imported elsewhere than on Windows.
+_WINDOWS_ONLY_SUBMODULES = frozenset(
+    {"asyncio.windows_events", "asyncio.windows_utils", "multiprocessing.popen_spawn_win32"}
+)
+#: Functions that import the module named by their first argument or raise
+#: (``importlib.import_module``, ``test.support.import_helper.import_module``,
+#: ``pytest.importorskip``, ``__import__``).
+_IMPORT_FUNCTIONS = frozenset({"import_module", "importorskip", "__import__"})
 
 #: Words in a test that show the code knows the platform matters.  ``winerror``
 #: itself is removed from the test first (it contains "win").
@@ -35,6 +59,27 @@ _EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
 #: module, it says the module is Windows-only.
 _WINDOWS_TEST = re.compile(r"""platform\s*==\s*['"]win32['"]|\bname\s*==\s*['"]nt['"]""")
 _NOT_WINDOWS_TEST = re.compile(r"""platform\s*!=\s*['"]win32['"]|\bname\s*!=\s*['"]nt['"]""")
+#: The whole of a test that is true only on Windows (``sys.platform ==
+#: "win32"``, ``os.name == "nt"``, ``sys.platform.startswith("win")``,
+#: ``platform.system() == "Windows"``, a flag named ``MS_WINDOWS``...), and of
+#: one that is true everywhere else.
+_IS_WINDOWS = re.compile(
+    r"""(?:\w+\.)*platform\s*==\s*(['"])win32\1"""
+    r"""|(['"])win32\2\s*==\s*(?:\w+\.)*platform"""
+    r"""|(?:\w+\.)*name\s*==\s*(['"])nt\3"""
+    r"""|(?:\w+\.)*platform\.startswith\(\s*(['"])win(?:32)?\4\s*\)"""
+    r"""|(?:\w+\.)*system\(\)\s*==\s*(['"])Windows\5"""
+    r"""|(?:\w+\.)*(?i:_?(?:is_?|on_?|ms_?|running_on_)?win(?:dows|32)?)"""
+)
+_IS_NOT_WINDOWS = re.compile(
+    r"""(?:\w+\.)*platform\s*!=\s*(['"])win32\1"""
+    r"""|(['"])win32\2\s*!=\s*(?:\w+\.)*platform"""
+    r"""|(?:\w+\.)*name\s*!=\s*(['"])nt\3"""
+    r"""|(?:\w+\.)*system\(\)\s*!=\s*(['"])Windows\4"""
+)
+#: The words of an identifier (``TestWin32Error`` -> Test, Win32, Error).
+_WORDS = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
+_WINDOWS_WORDS = frozenset({"mswindows", "nt", "win", "win32", "win64", "winapi", "windows", "wsa"})
 
 _OSERROR = "builtins.OSError"
 
@@ -57,11 +102,25 @@ class WinerrorAttribute(Rule):
     default, when no guard protects them.  A guard is ``hasattr(X,
     "winerror")`` (in an enclosing ``if``, on the left of an ``and``, or
     earlier in the same function), a platform check (``sys.platform``,
-    ``os.name``, an ``IS_WINDOWS`` flag, a function named for Windows), a
-    ``try`` that catches ``AttributeError``, or a file that says it is
-    Windows-only at its top: an unguarded import of ``msvcrt``, ``_winapi``,
-    ``win32api``..., an ``assert sys.platform == "win32"``, or ``if
-    sys.platform != "win32": raise ImportError(...)``.
+    ``os.name``, an ``IS_WINDOWS`` flag), a ``try`` that catches
+    ``AttributeError``, or code that runs only on Windows:
+
+    - a file that says so at its top: an unguarded import of ``msvcrt``,
+      ``_winapi``, ``win32api``... (``importlib.import_module("_winapi")``
+      too), an ``assert sys.platform == "win32"``, or ``if sys.platform !=
+      "win32": raise ImportError(...)``;
+    - what follows such an import in the same block (the rest of a ``try``
+      body after ``from nt import x``, of a function after ``import _wmi``),
+      and the ``else:`` of a ``try`` whose body has one, with the functions
+      defined there (``ntpath``'s ``realpath``); not its ``except
+      ImportError:``, which runs where the import failed;
+    - a function whose name says Windows (``_windows_code``,
+      ``test_WindowsError``, ``_nt_readlink``; not ``rewind``);
+    - a test decorated ``@unittest.skipUnless(sys.platform == "win32",
+      ...)`` or ``@skipIf(os.name != "nt", ...)`` (``pytest.mark.skipif``
+      too), or a method of a class so decorated;
+    - an ``except`` clause that catches only classes of Windows-only modules
+      (``except pywintypes.error as e:``).
 
     ## Why is this bad?
     ``OSError`` has a ``winerror`` attribute only on Windows.  Elsewhere the
@@ -100,7 +159,9 @@ class WinerrorAttribute(Rule):
     a module, a class, or a name assigned a literal (other than ``None``)
     is not one; any other expression may be
     one and is reported.  Guards in a caller, or a platform check stored in a
-    variable with an unusual name, are not seen.
+    variable with an unusual name, are not seen.  Modules that fail to import
+    off Windows are a fixed list: ``from ctypes import windll`` or a vendored
+    Windows-only package does not mark its ``try:`` as Windows-only.
     """
 
     CODE = "NC003"
@@ -200,6 +261,53 @@ class WinerrorAttribute(Rule):
         ),
         Valid("info = {'code': 5}\nprint(info.winerror)\n", id="name-bound-to-a-literal"),
         Valid("message = 'winerror'\n", id="text-only"),
+        Valid(
+            "try:\n    from nt import _getfinalpathname\nexcept ImportError:\n    pass\n"
+            "else:\n    try:\n        _getfinalpathname(path)\n    except OSError as ex:\n"
+            "        code = ex.winerror\n",
+            id="else-of-try-importing-nt",
+        ),
+        Valid(
+            "try:\n    from nt import readlink as _nt_readlink\nexcept ImportError:\n"
+            "    realpath = abspath\nelse:\n    def _readlink_deep(path):\n        try:\n"
+            "            return _nt_readlink(path)\n        except OSError as ex:\n"
+            "            if ex.winerror in (1, 2):\n                return path\n            raise\n",
+            id="def-in-else-of-try-importing-nt",
+        ),
+        Valid(
+            "try:\n    import _winapi\n    try:\n        _winapi.CloseHandle(handle)\n"
+            "    except OSError as e:\n        print(e.winerror)\nexcept ImportError:\n    pass\n",
+            id="try-body-after-windows-import",
+        ),
+        Valid(
+            "def query():\n    import _wmi\n    try:\n        return _wmi.exec_query('SELECT 1')\n"
+            "    except OSError as e:\n        return e.winerror\n",
+            id="function-body-after-windows-import",
+        ),
+        Valid(
+            "import importlib\nwinapi = importlib.import_module('_winapi')\n"
+            "def code(exc):\n    return exc.winerror\n",
+            id="module-imported-by-name",
+        ),
+        Valid(
+            "import sys, unittest\nclass Test(unittest.TestCase):\n"
+            "    @unittest.skipUnless(sys.platform == 'win32', 'Windows only')\n"
+            "    def test_code(self):\n        try:\n            work()\n"
+            "        except OSError as e:\n            self.assertEqual(e.winerror, 5)\n",
+            id="test-skipped-unless-windows",
+        ),
+        Valid(
+            "import os, pytest\n@pytest.mark.skipif(os.name != 'nt', reason='Windows only')\n"
+            "class TestPipes:\n    def test_code(self):\n        try:\n            work()\n"
+            "        except OSError as e:\n            assert e.winerror == 232\n",
+            id="class-skipped-off-windows",
+        ),
+        Valid(
+            "try:\n    import pywintypes\nexcept ImportError:\n    pywintypes = None\n"
+            "def code():\n    try:\n        work()\n    except pywintypes.error as e:\n"
+            "        return e.winerror\n",
+            id="catches-a-windows-only-class",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -304,6 +412,60 @@ class WinerrorAttribute(Rule):
             '    except OSError as e:\n        last = e\nprint(getattr(last, "winerror", None))  # error\n',
             id="none-placeholder-then-exception",
         ),
+        Invalid(
+            "try:\n    from nt import _getfinalpathname\nexcept ImportError:\n"
+            "    def code(exc):\n        return exc.winerror  # error\n",
+            "try:\n    from nt import _getfinalpathname\nexcept ImportError:\n"
+            '    def code(exc):\n        return getattr(exc, "winerror", None)  # error\n',
+            id="except-importerror-of-try-importing-nt",
+        ),
+        Invalid(
+            "def code(exc):\n    try:\n        value = exc.winerror  # error\n"
+            "        import msvcrt\n    except ImportError:\n        value = None\n",
+            "def code(exc):\n    try:\n"
+            '        value = getattr(exc, "winerror", None)  # error\n'
+            "        import msvcrt\n    except ImportError:\n        value = None\n",
+            id="before-the-windows-import",
+        ),
+        Invalid(
+            "try:\n    from ctypes import wintypes\nexcept ImportError:\n    wintypes = None\n"
+            "else:\n    def code(exc):\n        return exc.winerror  # error\n",
+            "try:\n    from ctypes import wintypes\nexcept ImportError:\n    wintypes = None\n"
+            'else:\n    def code(exc):\n        return getattr(exc, "winerror", None)  # error\n',
+            id="else-of-try-importing-a-portable-module",
+        ),
+        Invalid(
+            "import sys, unittest\nclass Test(unittest.TestCase):\n"
+            "    @unittest.skipIf(sys.platform == 'win32', 'POSIX only')\n"
+            "    def test_code(self):\n        try:\n            work()\n"
+            "        except OSError as e:\n            print(e.winerror)  # error\n",
+            "import sys, unittest\nclass Test(unittest.TestCase):\n"
+            "    @unittest.skipIf(sys.platform == 'win32', 'POSIX only')\n"
+            "    def test_code(self):\n        try:\n            work()\n"
+            '        except OSError as e:\n            print(getattr(e, "winerror", None))  # error\n',
+            id="test-skipped-on-windows",
+        ),
+        Invalid(
+            "import sys, unittest\n"
+            "@unittest.skipUnless(sys.platform == 'win32' or HAVE_PIPES, 'pipes')\n"
+            "def test_code(exc):\n    print(exc.winerror)  # error\n",
+            "import sys, unittest\n"
+            "@unittest.skipUnless(sys.platform == 'win32' or HAVE_PIPES, 'pipes')\n"
+            'def test_code(exc):\n    print(getattr(exc, "winerror", None))  # error\n',
+            id="test-skipped-unless-windows-or-else",
+        ),
+        Invalid(
+            "try:\n    from win32api import error\nexcept ImportError:\n    error = OSError\n"
+            "try:\n    work()\nexcept error as e:\n    print(e.winerror)  # error\n",
+            "try:\n    from win32api import error\nexcept ImportError:\n    error = OSError\n"
+            'try:\n    work()\nexcept error as e:\n    print(getattr(e, "winerror", None))  # error\n',
+            id="windows-class-with-portable-fallback",
+        ),
+        Invalid(
+            "def rewind(exc):\n    return exc.winerror  # error\n",
+            'def rewind(exc):\n    return getattr(exc, "winerror", None)  # error\n',
+            id="function-name-merely-contains-win",
+        ),
     ]
 
     def __init__(self, context: RuleContext | None = None) -> None:
@@ -320,6 +482,12 @@ class WinerrorAttribute(Rule):
             "getattr" in index.calls and "winerror" in index.short_strings
         )
 
+    @classmethod
+    def needs(cls, index: AstIndex) -> NodeTest | None:
+        # What guards a read is around it (or at module level, which stays).
+        del index
+        return _names_winerror
+
     # -- what the file tells about the platform ---------------------------
     def visit_Module(self, node: cst.Module) -> None:
         for statement in node.body:
@@ -328,20 +496,10 @@ class WinerrorAttribute(Rule):
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             for small in statement.body:
-                if isinstance(small, cst.Assert) and _WINDOWS_TEST.search(code_of(small.test)):
-                    self._windows_only = True
-                    continue
-                if isinstance(small, cst.Import):
-                    modules = [code_of(alias.name) for alias in small.names]
-                elif (
-                    isinstance(small, cst.ImportFrom)
-                    and small.module is not None
-                    and not small.relative
-                ):
-                    modules = [code_of(small.module)]
-                else:
-                    continue
-                if any(module.split(".")[0] in WINDOWS_ONLY_MODULES for module in modules):
+                asserts = isinstance(small, cst.Assert) and _WINDOWS_TEST.search(
+                    code_of(small.test)
+                )
+                if asserts or _imports_windows_module(small):
                     self._windows_only = True
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -509,10 +667,43 @@ class WinerrorAttribute(Rule):
                 is_and = isinstance(parent.operator, cst.And)
                 if _test_guards(parent.left, positive=is_and, negated_only=not is_and):
                     return True
-            elif isinstance(parent, cst.FunctionDef) and _names_platform(parent.name.value):
+            elif isinstance(parent, (cst.FunctionDef, cst.ClassDef)) and child is parent.body:
+                if isinstance(parent, cst.FunctionDef) and _says_windows(parent.name.value):
+                    return True
+                if any(_skips_off_windows(decorator) for decorator in parent.decorators):
+                    return True
+            elif (
+                isinstance(parent, cst.ExceptHandler)
+                and child is parent.body
+                and self._catches_windows_only_classes(parent)
+            ):
+                return True
+            if _runs_after_windows_import(parent, child):
                 return True
             child = parent
         return False
+
+    def _catches_windows_only_classes(self, handler: cst.ExceptHandler) -> bool:
+        """``except pywintypes.error:``: classes that exist only where a Windows module imported.
+
+        Every meaning of every name must come from a Windows-only module (a
+        fallback ``error = OSError`` in an ``except ImportError:`` spoils it).
+        """
+        if handler.type is None:
+            return False
+        types = handler.type
+        elements = (
+            [element.value for element in types.elements]
+            if isinstance(types, cst.Tuple)
+            else [types]
+        )
+        for element in elements:
+            names = self.get_metadata(QualifiedNameProvider, element, set())
+            if not any(name.source is QualifiedNameSource.IMPORT for name in names):
+                return False
+            if not all(_is_windows_module(name.name.rpartition(".")[0]) for name in names):
+                return False
+        return bool(elements)
 
 
 def _refuses_non_windows(statement: cst.If) -> bool:
@@ -526,6 +717,128 @@ def _refuses_non_windows(statement: cst.If) -> bool:
         and isinstance(body.body[0], cst.SimpleStatementLine)
         and isinstance(body.body[0].body[0], cst.Raise)
     )
+
+
+def _is_windows_module(dotted: str) -> bool:
+    """Whether importing ``dotted`` fails everywhere but on Windows."""
+    return dotted.split(".")[0] in WINDOWS_ONLY_MODULES or any(
+        dotted == module or dotted.startswith(module + ".") for module in _WINDOWS_ONLY_SUBMODULES
+    )
+
+
+def _imports_windows_module(small: cst.BaseSmallStatement) -> bool:
+    """``import msvcrt``, ``from nt import x``, ``m = importlib.import_module("_winapi")``.
+
+    Code after such a statement runs only where the import worked: on Windows.
+    """
+    if isinstance(small, cst.Import):
+        return any(_is_windows_module(code_of(alias.name)) for alias in small.names)
+    if isinstance(small, cst.ImportFrom):
+        if small.relative or small.module is None:
+            return False
+        module = code_of(small.module)
+        if _is_windows_module(module):
+            return True
+        return not isinstance(small.names, cst.ImportStar) and any(
+            _is_windows_module(f"{module}.{code_of(alias.name)}") for alias in small.names
+        )
+    value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)) else None
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    called = func.attr.value if isinstance(func, cst.Attribute) else code_of(func)
+    if called not in _IMPORT_FUNCTIONS or not value.args or value.args[0].keyword is not None:
+        return False
+    name = value.args[0].value
+    return (
+        isinstance(name, cst.SimpleString)
+        and isinstance(name.evaluated_value, str)
+        and _is_windows_module(name.evaluated_value)
+    )
+
+
+def _suite_imports_windows_module(suite: cst.BaseSuite) -> bool:
+    """Whether a block has a Windows-only import among its own statements (not nested)."""
+    statements: list[cst.CSTNode] = list(suite.body)
+    return any(_statement_imports_windows_module(statement) for statement in statements)
+
+
+def _statement_imports_windows_module(statement: cst.CSTNode) -> bool:
+    if isinstance(statement, cst.SimpleStatementLine):
+        return any(_imports_windows_module(small) for small in statement.body)
+    return isinstance(statement, cst.BaseSmallStatement) and _imports_windows_module(statement)
+
+
+def _runs_after_windows_import(parent: cst.CSTNode, child: cst.CSTNode) -> bool:
+    """Whether ``child`` of ``parent`` runs only once a Windows-only import worked.
+
+    That is when an earlier statement of the same block imports a Windows-only
+    module (the rest of a ``try`` body after ``from nt import x``, of a
+    function after ``import _wmi``), or when ``child`` is the ``else:`` of a
+    ``try`` whose body does.  The ``except`` clauses are not: they run when
+    the import failed.
+    """
+    if isinstance(parent, (cst.Try, cst.TryStar)):
+        return child is parent.orelse and _suite_imports_windows_module(parent.body)
+    if isinstance(parent, (cst.Module, cst.IndentedBlock)):
+        siblings: list[cst.CSTNode] = list(parent.body)
+    elif isinstance(parent, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        siblings = list(parent.body)
+    else:
+        return False
+    for sibling in siblings:
+        if sibling is child:
+            return False
+        if _statement_imports_windows_module(sibling):
+            return True
+    return False
+
+
+def _says_windows(identifier: str) -> bool:
+    """``_windows_code``, ``TestWin32Error``, ``_nt_readlink``; not ``rewind`` or ``window``."""
+    return any(word.lower() in _WINDOWS_WORDS for word in _WORDS.findall(identifier))
+
+
+def _skips_off_windows(decorator: cst.Decorator) -> bool:
+    """``@unittest.skipUnless(sys.platform == "win32", ...)``, ``@skipIf(os.name != "nt", ...)``.
+
+    The body of a test so decorated runs only on Windows (``pytest.mark.skipif``
+    too).  The condition must say so by itself: ``skipUnless(IS_WIN or X)`` does not.
+    """
+    call = decorator.decorator
+    if not isinstance(call, cst.Call) or not call.args or call.args[0].keyword is not None:
+        return False
+    func = call.func
+    called = func.attr.value if isinstance(func, cst.Attribute) else code_of(func)
+    condition = call.args[0].value
+    if called == "skipUnless":
+        return _true_only_on_windows(condition)
+    return called in ("skipIf", "skipif") and _false_only_on_windows(condition)
+
+
+def _bare(expression: cst.BaseExpression) -> str:
+    text = code_of(expression).strip()
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text
+
+
+def _true_only_on_windows(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.BooleanOperation):
+        left, right = _true_only_on_windows(test.left), _true_only_on_windows(test.right)
+        return (left or right) if isinstance(test.operator, cst.And) else (left and right)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _false_only_on_windows(test.expression)
+    return bool(_IS_WINDOWS.fullmatch(_bare(test)))
+
+
+def _false_only_on_windows(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.BooleanOperation):
+        left, right = _false_only_on_windows(test.left), _false_only_on_windows(test.right)
+        return (left or right) if isinstance(test.operator, cst.Or) else (left and right)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _true_only_on_windows(test.expression)
+    return bool(_IS_NOT_WINDOWS.fullmatch(_bare(test)))
 
 
 def _test_guards(test: cst.BaseExpression, *, positive: bool, negated_only: bool = False) -> bool:
@@ -597,3 +910,10 @@ class _WinerrorDefinition(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.name.value == "winerror":
             self.found = True
+
+
+def _names_winerror(node: ast.AST) -> bool:
+    """``X.winerror``, or ``"winerror"`` (``getattr(X, "winerror")``)."""
+    return (isinstance(node, ast.Attribute) and node.attr == "winerror") or (
+        isinstance(node, ast.Constant) and node.value == "winerror"
+    )
