@@ -24,8 +24,9 @@ class AstIndex:
     names: set[str] = field(default_factory=set)
     #: Integer constants that appear inside a comparison or a ``match`` case.
     compared_ints: set[int] = field(default_factory=set)
-    #: Those of them inside an ``==``, ``!=``, ``in`` or ``not in`` comparison
-    #: or a ``match`` case.
+    #: Integer literals compared directly by ``==``, ``!=``, ``in`` or ``not
+    #: in`` (an operand, or an element of a tuple, list or set operand; a
+    #: minus sign allowed), or matched by a ``match`` case.
     equality_ints: set[int] = field(default_factory=set)
     #: String constants that appear inside a comparison.
     compared_strings: set[str] = field(default_factory=set)
@@ -113,6 +114,9 @@ class AstIndex:
                 index.handler_names.add(node.name)
             elif _is_match_value(node):
                 index._add_constants(node)
+                number = _int_literal(getattr(node, "value", None))
+                if number is not None:
+                    index.equality_ints.add(number)
             elif type(node).__name__ == "TryStar" and len(getattr(node, "handlers", ())) > 1:
                 index.multi_handler_try = True
                 index.handler_types.append(_handler_types(getattr(node, "handlers", [])))
@@ -128,23 +132,39 @@ class AstIndex:
             self.regex_pattern_names = True
 
     def _add_compared(self, node: ast.Compare) -> None:
-        equality = any(isinstance(op, _EQUALITY) for op in node.ops)
-        for part in (node.left, *node.comparators):
-            self._add_constants(part, equality)
+        parts = (node.left, *node.comparators)
+        for part in parts:
+            self._add_constants(part)
+        if any(isinstance(op, _EQUALITY) for op in node.ops):
+            for part in parts:
+                elements = part.elts if isinstance(part, (ast.Tuple, ast.List, ast.Set)) else [part]
+                for element in elements:
+                    number = _int_literal(element)
+                    if number is not None:
+                        self.equality_ints.add(number)
 
-    def _add_constants(self, part: ast.AST, equality: bool = True) -> None:
+    def _add_constants(self, part: ast.AST) -> None:
         for sub in ast.walk(part):
             if isinstance(sub, ast.Constant):
                 value = sub.value
                 if type(value) is int:
                     self.compared_ints.add(value)
-                    if equality:
-                        self.equality_ints.add(value)
                 elif isinstance(value, str):
                     self.compared_strings.add(value)
 
 
 _EQUALITY = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
+
+
+def _int_literal(node: ast.AST | None) -> int | None:
+    """The value of an integer literal, minus sign allowed (``104``, ``-1``)."""
+    negative = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+    if negative:
+        node = node.operand  # type: ignore[union-attr]
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return -node.value if negative else node.value
+    return None
+
 
 #: Regular expression functions whose pattern may hold a message (NC004).
 _REGEX_CALLS = frozenset({"search", "match", "fullmatch", "findall"})

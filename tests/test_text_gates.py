@@ -61,6 +61,8 @@ def test_text_gates_keep_what_ast_gates_keep() -> None:
         ("NC001", "import errno\nif e.errno == 0x68:\n    pass\n"),
         ("NC001", "import errno\nif e.errno in (\n    104,\n    10054,\n):\n    pass\n"),
         ("NC001", "code = e.errno\nmatch code:\n    case 104:\n        pass\n"),
+        ("NC001", "import errno\nif e.errno in (f(1), [2], 104):\n    pass\n"),
+        ("NC001", "import errno\nif (104, 54) == (e.errno, 0):\n    pass\n"),
         # Needles in regular expressions, adjacent literals, escaped quotes.
         ("NC004", "if re.search(r'\\breset\\b', str(e)): pass\n"),
         ("NC004", "if ('broken ' 'pipe') in str(e): pass\n"),
@@ -70,6 +72,8 @@ def test_text_gates_keep_what_ast_gates_keep() -> None:
         # A handler name indexed; Python 2's binding; sys.exc_info().
         ("NC006", "try:\n    pass\nexcept (OSError,\n        ValueError) as err:\n    err [0]\n"),
         ("NC006", "import sys\ne = sys.exc_info()[1]\ne[0]\n"),
+        ("NC006", "import sys\n_, e, _ = sys.exc_info()\ne[0]\n"),
+        ("NC006", "import sys\nif sys.exc_info()[1][0] == 104: pass\n"),
         # Clauses split over lines, except* and aliases.
         (
             "NC007",

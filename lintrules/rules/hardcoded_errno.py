@@ -128,16 +128,55 @@ def _anchored(number: int) -> bool:
 #: Numbers that can make a finding: the table's, less those the same everywhere.
 _GATE_NUMBERS = frozenset(n for n in all_numbers() if n in _READINGS and not _portable(n))
 
-#: One of those numbers written as an integer literal.
-_NUMBER_TOKEN = re.compile(
-    r"\b(?:" + "|".join(map(str, sorted(_GATE_NUMBERS, reverse=True))) + r")\b(?![.\w])"
-)
+#: Those numbers as written in decimal, and the digit runs to look them up in.
+_GATE_NUMBER_TEXTS = frozenset(map(str, _GATE_NUMBERS))
+_DIGITS = re.compile(r"[0-9]+")
 #: Integer literals written otherwise: hexadecimal, octal, binary, with ``_``.
 _OTHER_INT_TOKEN = re.compile(
     r"\b(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9]\d*(?:_\d+)+)\b"
 )
-#: What compares: the number must be within reach of one of these.
-_COMPARING = re.compile(r"==|!=|\bin\b|\bcase\b")
+#: Just before a compared literal: ``== 104``, ``!= (-104``.
+_OPERATOR_BEFORE = re.compile(r"(?:==|!=)\s*\(?\s*-?\s*\Z")
+#: Just before the bracket of a compared container: ``in (``, ``== [``.
+_CONTAINER_OPERATOR = re.compile(r"(?:\bin|==|!=)\s*\Z")
+#: Just after a compared literal: ``104 == x``, ``104 in x``, ``(104, 54) == x``.
+_OPERATOR_AFTER = re.compile(r"(?:[^()\[\]{}]*[)\]}])?\s*(?:==|!=|in\b|not\s+in\b)")
+_CASE = re.compile(r"\s*case\b")
+
+
+def _word_or_dot(char: str) -> bool:
+    return char.isalnum() or char in "_."
+
+
+def _compared_here(text: str, start: int, end: int) -> bool:
+    """Whether the literal at ``text[start:end]`` may be compared (a superset).
+
+    Directly after ``==``/``!=``, inside a bracket opened right after ``in``,
+    ``==`` or ``!=`` (lines before, at most), on a ``case`` line, or
+    followed by a comparison.
+    """
+    if _OPERATOR_BEFORE.search(text[max(0, start - 12) : start]):
+        return True
+    if _OPERATOR_AFTER.match(text, end, end + 200):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    if _CASE.match(text, line_start, start):
+        return True
+    # The innermost bracket still open at the literal: the nearest opening
+    # one after which the brackets balance (a few tries, 400 characters back).
+    low = max(0, start - 400)
+    end_at = start
+    for _ in range(8):
+        opening = max(text.rfind(bracket, low, end_at) for bracket in "([{")
+        if opening < 0:
+            return False
+        between = text[opening + 1 : start]
+        opened = sum(between.count(bracket) for bracket in "([{")
+        closed = sum(between.count(bracket) for bracket in ")]}")
+        if opened == closed:
+            return _CONTAINER_OPERATOR.search(text[max(0, opening - 8) : opening]) is not None
+        end_at = opening
+    return False
 
 
 # -- deciding what a group of compared numbers means ------------------------------
@@ -1533,21 +1572,26 @@ class HardcodedErrno(Rule):
     @classmethod
     def text_gate(cls, text: str) -> bool:
         # "errno" is in every file that handles OS errors: a number of the
-        # table must also stand near a comparison (or a ``case``).
+        # table must also be compared as a literal, as AstIndex.equality_ints
+        # records it.
         if not cls.needles_in(text):
             return False
-        for match in _NUMBER_TOKEN.finditer(text):
-            start = match.start()
-            if _COMPARING.search(text, max(0, start - 300), start + 60):
+        for match in _DIGITS.finditer(text):
+            start, end = match.span()
+            if (
+                match.group() in _GATE_NUMBER_TEXTS
+                and not _word_or_dot(text[start - 1 : start])
+                and not _word_or_dot(text[end : end + 1])
+                and _compared_here(text, start, end)
+            ):
                 return True
         # 0x68, 0o150, 1_04: rare, so read only when the fast search failed.
         for match in _OTHER_INT_TOKEN.finditer(text):
-            start = match.start()
             try:
                 number = int(match.group(), 0)
             except ValueError:  # "0x_" in a comment
                 continue
-            if number in _GATE_NUMBERS and _COMPARING.search(text, max(0, start - 300), start + 60):
+            if number in _GATE_NUMBERS and _compared_here(text, *match.span()):
                 return True
         return False
 

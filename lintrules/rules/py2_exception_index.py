@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -44,6 +45,37 @@ _BOUND_NAMES = re.compile(
 
 #: Parents for which a subscript is a target, not a read.
 _TARGET_PARENTS = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor)
+
+
+_EXC_INFO_CALL = re.compile(r"exc_info\(\s*\)")
+#: What may stand before ``exc_info()`` on its line to bind its exception:
+#: ``e = sys.exc_info()`` (then ``[1]``) or ``_, e, _ = sys.exc_info()``.
+_BOUND_BEFORE = re.compile(
+    r"(?:([A-Za-z_]\w*)"
+    r"|[(\[]?\s*[A-Za-z_]\w*\s*,\s*([A-Za-z_]\w*)\s*,\s*[A-Za-z_]\w*\s*[)\]]?)"
+    r"\s*=\s*[\w.]*\Z"
+)
+_INDEX_ONE = re.compile(r"\s*\[\s*1\s*\]")
+
+
+def _exc_info_text_indexed(text: str) -> bool:
+    """The text of :func:`_exc_info_indexed`: ``sys.exc_info()[1][0]``, or a name bound from it indexed."""
+    names: set[str] = set()
+    for call in _EXC_INFO_CALL.finditer(text):
+        one = _INDEX_ONE.match(text, call.end())
+        if one is not None and text[one.end() : one.end() + 40].lstrip().startswith("["):
+            return True  # sys.exc_info()[1][0]
+        line_start = text.rfind("\n", 0, call.start()) + 1
+        bound = _BOUND_BEFORE.search(text[line_start : call.start()])
+        if bound is not None and (bound.group(2) or one is not None):
+            names.add(bound.group(1) or bound.group(2))
+    return any(re.search(rf"(?<![\w.]){re.escape(name)}\s*\[\s*-?\s*\d", text) for name in names)
+
+
+@lru_cache(maxsize=64)
+def _block_end(indent: int) -> re.Pattern[str]:
+    """The start of the next line of code indented at most ``indent`` columns."""
+    return re.compile(rf"^[ \t]{{0,{indent}}}(?=[^\s#])", re.MULTILINE)
 
 
 def _indexed_in_handler(tree: ast.AST) -> bool:
@@ -311,13 +343,20 @@ class Py2ExceptionIndex(Rule):
         # ``[0]`` is everywhere: look for a name an ``except`` binds, indexed.
         if not cls.needles_in(text):
             return False
-        if "exc_info" in text:
+        if "exc_info" in text and _exc_info_text_indexed(text):
             return True
-        names = {first or second for first, second in _BOUND_NAMES.findall(text)}
-        if not names:
-            return False
-        indexed = r"(?<![\w.])(?:" + "|".join(map(re.escape, names)) + r")\s*\[\s*-?\s*\d"
-        return re.search(indexed, text) is not None
+        # In the clause's body: up to the next line indented no deeper than
+        # the ``except`` (a line of a string at the left margin ends it
+        # early; such a clause is not worth a parse).
+        for match in _BOUND_NAMES.finditer(text):
+            name = match.group(1) or match.group(2)
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            indent = match.start() - line_start
+            end = _block_end(indent).search(text, match.end())
+            body = text[match.end() : end.start() if end else len(text)]
+            if re.search(rf"(?<![\w.]){re.escape(name)}\s*\[\s*-?\s*\d", body):
+                return True
+        return False
 
     @classmethod
     def gate(cls, index: AstIndex) -> bool:
