@@ -53,6 +53,11 @@ class AstIndex:
     handler_types: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
     #: String constants of at most 200 characters.
     short_strings: set[str] = field(default_factory=set)
+    #: String constants where a rule can read them as text to look for: in a
+    #: comparison, an assigned value, the iterable of a comprehension, or an
+    #: argument of ``startswith``, ``endswith``, ``__contains__`` or a regular
+    #: expression call (not a docstring or a message passed to a function).
+    searched_strings: set[str] = field(default_factory=set)
     #: The constant first arguments of calls of ``search``, ``match``,
     #: ``fullmatch`` and ``findall`` (``re.search(pattern, text)``).
     regex_patterns: set[str] = field(default_factory=set)
@@ -82,10 +87,13 @@ class AstIndex:
                     calls.add(func.id)
                     if func.id in _REGEX_CALLS:
                         index._add_pattern(node)
+                        index._add_searched(node.args)
                 elif isinstance(func, ast.Attribute):
                     calls.add(func.attr)
                     if func.attr in _REGEX_CALLS:
                         index._add_pattern(node)
+                    if func.attr in _SEARCH_CALLS:
+                        index._add_searched(node.args)
                     owner = func.value
                     if isinstance(owner, ast.Name):
                         index.method_calls.add((owner.id, func.attr))
@@ -104,6 +112,10 @@ class AstIndex:
                         index.int_subscripted_names.add(value.id)
                     elif isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
                         index.int_subscripted_names.add("[]")
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                index._add_searched([node.value])
+            elif isinstance(node, ast.comprehension):
+                index._add_searched([node.iter])
             elif isinstance(node, ast.Try) and len(node.handlers) > 1:
                 index.multi_handler_try = True
                 index.handler_types.append(_handler_types(node.handlers))
@@ -121,6 +133,14 @@ class AstIndex:
                 index.multi_handler_try = True
                 index.handler_types.append(_handler_types(getattr(node, "handlers", [])))
         return index
+
+    def _add_searched(self, parts: Sequence[ast.AST]) -> None:
+        # A literal, or a tuple, list or set of them: what NC004 reads.
+        for part in parts:
+            elements = part.elts if isinstance(part, (ast.Tuple, ast.List, ast.Set)) else [part]
+            for element in elements:
+                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                    self.searched_strings.add(element.value)
 
     def _add_pattern(self, call: ast.Call) -> None:
         if not call.args:
@@ -151,6 +171,7 @@ class AstIndex:
                     self.compared_ints.add(value)
                 elif isinstance(value, str):
                     self.compared_strings.add(value)
+                    self.searched_strings.add(value)
 
 
 _EQUALITY = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
@@ -168,6 +189,8 @@ def _int_literal(node: ast.AST | None) -> int | None:
 
 #: Regular expression functions whose pattern may hold a message (NC004).
 _REGEX_CALLS = frozenset({"search", "match", "fullmatch", "findall"})
+#: Calls whose string arguments are searched for (NC004).
+_SEARCH_CALLS = _REGEX_CALLS | {"startswith", "endswith", "__contains__"}
 
 
 def _dotted(node: ast.expr) -> str:

@@ -63,6 +63,8 @@ def test_text_gates_keep_what_ast_gates_keep() -> None:
         ("NC001", "code = e.errno\nmatch code:\n    case 104:\n        pass\n"),
         ("NC001", "import errno\nif e.errno in (f(1), [2], 104):\n    pass\n"),
         ("NC001", "import errno\nif (104, 54) == (e.errno, 0):\n    pass\n"),
+        ("NC001", "def check(e):\n    return e.errno == \\\n        104\n"),
+        ("NC001", "def check(e):\n    return 104 \\\n        == e.errno\n"),
         # Needles in regular expressions, adjacent literals, escaped quotes.
         ("NC004", "if re.search(r'\\breset\\b', str(e)): pass\n"),
         ("NC004", "if ('broken ' 'pipe') in str(e): pass\n"),

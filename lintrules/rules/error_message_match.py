@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -205,27 +206,58 @@ def _text_gate_signals() -> re.Pattern[str]:
 def _literal_text_may_hold_needle(text: str) -> bool:
     """Whether one-line string literals in ``text`` may hold a reportable needle.
 
-    A superset of :func:`_may_be_needle` over the file's strings: a signal as
-    whole words (``\b`` and the like may stand right before it, in a regular
+    A superset of :func:`_may_be_needle` over the file's strings.  The text
+    after every quote, up to the next quote, is searched for a signal as
+    whole words (``\\b`` and the like may stand right before it, in a regular
     expression), ``errno`` or ``winerror`` and a number, or a number of the
-    table written with four digits or more (``"0100"`` is 100).
+    table written with four digits or more (``"0100"`` is 100).  Where such a
+    hit lies in a plain literal (the same quote on both sides, no backslash,
+    brace or other quote inside), that literal is the whole string and
+    :func:`_may_be_needle` decides; anywhere else the hit counts.
     """
-    inside = '"'.join(_AFTER_QUOTE.findall(text)).lower()
+    contents = _AFTER_QUOTE.findall(text)
+    inside = '"'.join(contents).lower()
+    runs: list[re.Match[str]] = []
+    offsets: list[int] = []
+
+    def counts(start: int, end: int) -> bool:
+        if not runs:  # only for a file with a hit: most have none
+            runs.extend(_AFTER_QUOTE.finditer(text))
+            position = 0
+            for content in contents:
+                offsets.append(position)
+                position += len(content) + 1
+        number = bisect.bisect_right(offsets, start) - 1
+        content = contents[number]
+        if end > offsets[number] + len(content):
+            return True  # across literals ("broken " "pipe")
+        run = runs[number]
+        closing = text[run.end() : run.end() + 1]
+        if closing != text[run.start()] or any(c in content for c in "\\{'\""):
+            return True
+        return _may_be_needle(content)
+
     for match in _TEXT_GATE_SIGNALS.finditer(inside):
         start, end = match.span()
         before = inside[start - 1] if start else " "
         after = inside[end] if end < len(inside) else " "
         word_before = before.isalnum() or before in "_-"
-        if (not word_before or inside[start - 2 : start - 1] == "\\") and not (
-            after.isalnum() or after in "_-"
+        if (
+            (not word_before or inside[start - 2 : start - 1] == "\\")
+            and not (after.isalnum() or after in "_-")
+            and counts(start, end)
         ):
             return True
-    if ("errno" in inside or "winerror" in inside) and _NUMBERED_TEXT.search(inside):
-        return True
+    if "errno" in inside or "winerror" in inside:
+        for match in _NUMBERED_TEXT.finditer(inside):
+            if counts(*match.span()):
+                return True
     for match in _DIGITS.finditer(inside):
         start, end = match.span()
-        if int(match.group()) in _CODES and not (
-            inside[start - 1 : start].isalnum() or inside[end : end + 1].isalnum()
+        if (
+            int(match.group()) in _CODES
+            and not (inside[start - 1 : start].isalnum() or inside[end : end + 1].isalnum())
+            and counts(start, end)
         ):
             return True
     return False
@@ -303,6 +335,7 @@ def regex_needles(pattern: str) -> tuple[list[str], bool]:
     return [re.sub(r"\\(.)", r"\1", alternative) for alternative in alternatives], True
 
 
+@lru_cache(maxsize=4096)
 def _may_be_needle(text: str) -> bool:
     """Whether a string constant could be a reported needle (a literal or a regex)."""
     if needle_keys(text, caught_os_error=True):
@@ -748,7 +781,7 @@ class ErrorMessageMatch(Rule):
     def gate(cls, index: AstIndex) -> bool:
         # Any string may be a literal needle (through a name, too); only the
         # patterns of regular expression calls are read as regular expressions.
-        strings = index.short_strings | index.compared_strings
+        strings = index.searched_strings
         patterns = strings if index.regex_pattern_names else index.regex_patterns
         return any(
             needle_keys(text, caught_os_error=True) for text in strings if "\n" not in text

@@ -135,12 +135,14 @@ _DIGITS = re.compile(r"[0-9]+")
 _OTHER_INT_TOKEN = re.compile(
     r"\b(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9]\d*(?:_\d+)+)\b"
 )
+#: Blanks in an expression: spaces, line breaks, backslash continuations.
+_GAP = r"(?:\s|\\\r?\n)*"
 #: Just before a compared literal: ``== 104``, ``!= (-104``.
-_OPERATOR_BEFORE = re.compile(r"(?:==|!=)\s*\(?\s*-?\s*\Z")
+_OPERATOR_BEFORE = re.compile(rf"(?:==|!=){_GAP}\(?{_GAP}-?{_GAP}\Z")
 #: Just before the bracket of a compared container: ``in (``, ``== [``.
-_CONTAINER_OPERATOR = re.compile(r"(?:\bin|==|!=)\s*\Z")
+_CONTAINER_OPERATOR = re.compile(rf"(?:\bin|==|!=){_GAP}\Z")
 #: Just after a compared literal: ``104 == x``, ``104 in x``, ``(104, 54) == x``.
-_OPERATOR_AFTER = re.compile(r"(?:[^()\[\]{}]*[)\]}])?\s*(?:==|!=|in\b|not\s+in\b)")
+_OPERATOR_AFTER = re.compile(rf"(?:[^()\[\]{{}}]*[)\]}}])?{_GAP}(?:==|!=|in\b|not{_GAP}in\b)")
 _CASE = re.compile(r"\s*case\b")
 
 
@@ -155,7 +157,7 @@ def _compared_here(text: str, start: int, end: int) -> bool:
     ``==`` or ``!=`` (lines before, at most), on a ``case`` line, or
     followed by a comparison.
     """
-    if _OPERATOR_BEFORE.search(text[max(0, start - 12) : start]):
+    if _OPERATOR_BEFORE.search(text[max(0, start - 40) : start]):
         return True
     if _OPERATOR_AFTER.match(text, end, end + 200):
         return True
@@ -174,7 +176,7 @@ def _compared_here(text: str, start: int, end: int) -> bool:
         opened = sum(between.count(bracket) for bracket in "([{")
         closed = sum(between.count(bracket) for bracket in ")]}")
         if opened == closed:
-            return _CONTAINER_OPERATOR.search(text[max(0, opening - 8) : opening]) is not None
+            return _CONTAINER_OPERATOR.search(text[max(0, opening - 40) : opening]) is not None
         end_at = opening
     return False
 
