@@ -10,8 +10,9 @@ files some rule keeps go on to libcst.
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -69,70 +70,126 @@ class AstIndex:
 
     @classmethod
     def from_tree(cls, tree: ast.AST) -> AstIndex:
-        """Summarise ``tree`` in one walk."""
+        """Summarise ``tree`` in one walk.
+
+        The walk is the engine's hot loop for every file that gets past the
+        text gates, so it dispatches on the node's type instead of asking a
+        chain of ``isinstance`` questions, and reads child fields directly.
+        """
         index = cls(tree=tree)
-        attributes = index.attributes
-        names = index.names
-        calls = index.calls
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute):
-                attributes.add(node.attr)
-            elif isinstance(node, ast.Name):
-                names.add(node.id)
-            elif isinstance(node, ast.Compare):
-                index._add_compared(node)
-            elif isinstance(node, ast.Call):
-                func = node.func
-                if isinstance(func, ast.Name):
-                    calls.add(func.id)
-                    if func.id in _REGEX_CALLS:
-                        index._add_pattern(node)
-                        index._add_searched(node.args)
-                elif isinstance(func, ast.Attribute):
-                    calls.add(func.attr)
-                    if func.attr in _REGEX_CALLS:
-                        index._add_pattern(node)
-                    if func.attr in _SEARCH_CALLS:
-                        index._add_searched(node.args)
-                    owner = func.value
-                    if isinstance(owner, ast.Name):
-                        index.method_calls.add((owner.id, func.attr))
-                    elif isinstance(owner, ast.Attribute):
-                        index.method_calls.add((owner.attr, func.attr))
-            elif isinstance(node, ast.alias):
-                index.imported_names.add(node.name)
-            elif isinstance(node, ast.Subscript):
-                key = node.slice
-                if isinstance(key, ast.UnaryOp) and isinstance(key.op, ast.USub):
-                    key = key.operand  # e[-1]
-                if isinstance(key, ast.Constant) and type(key.value) is int:
-                    index.int_subscript = True
-                    value = node.value
-                    if isinstance(value, ast.Name):
-                        index.int_subscripted_names.add(value.id)
-                    elif isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
-                        index.int_subscripted_names.add("[]")
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-                index._add_searched([node.value])
-            elif isinstance(node, ast.comprehension):
-                index._add_searched([node.iter])
-            elif isinstance(node, ast.Try) and len(node.handlers) > 1:
-                index.multi_handler_try = True
-                index.handler_types.append(_handler_types(node.handlers))
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if len(node.value) <= 200:
-                    index.short_strings.add(node.value)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                index.handler_names.add(node.name)
-            elif _is_match_value(node):
-                index._add_constants(node)
-                number = _int_literal(getattr(node, "value", None))
-                if number is not None:
-                    index.equality_ints.add(number)
-            elif type(node).__name__ == "TryStar" and len(getattr(node, "handlers", ())) > 1:
-                index.multi_handler_try = True
-                index.handler_types.append(_handler_types(getattr(node, "handlers", [])))
+        handlers = index._handlers()
+        fields_of = _FIELDS
+        stack: list[Any] = [tree]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        while stack:
+            node = pop()
+            kind = type(node)
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(node)
+            fields = fields_of.get(kind)
+            if fields is None:
+                fields = fields_of[kind] = getattr(kind, "_fields", ())
+            for name in fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    extend(value)
+                elif isinstance(value, ast.AST):
+                    push(value)
         return index
+
+    def _handlers(self) -> dict[type, Callable[[Any], None]]:
+        attributes, names, calls = self.attributes, self.names, self.calls
+
+        def on_attribute(node: ast.Attribute) -> None:
+            attributes.add(node.attr)
+
+        def on_name(node: ast.Name) -> None:
+            names.add(node.id)
+
+        def on_call(node: ast.Call) -> None:
+            func = node.func
+            if isinstance(func, ast.Name):
+                calls.add(func.id)
+                if func.id in _REGEX_CALLS:
+                    self._add_pattern(node)
+                    self._add_searched(node.args)
+            elif isinstance(func, ast.Attribute):
+                calls.add(func.attr)
+                if func.attr in _REGEX_CALLS:
+                    self._add_pattern(node)
+                if func.attr in _SEARCH_CALLS:
+                    self._add_searched(node.args)
+                owner = func.value
+                if isinstance(owner, ast.Name):
+                    self.method_calls.add((owner.id, func.attr))
+                elif isinstance(owner, ast.Attribute):
+                    self.method_calls.add((owner.attr, func.attr))
+
+        def on_alias(node: ast.alias) -> None:
+            self.imported_names.add(node.name)
+
+        def on_subscript(node: ast.Subscript) -> None:
+            key = node.slice
+            if isinstance(key, ast.UnaryOp) and isinstance(key.op, ast.USub):
+                key = key.operand  # e[-1]
+            if isinstance(key, ast.Constant) and type(key.value) is int:
+                self.int_subscript = True
+                value = node.value
+                if isinstance(value, ast.Name):
+                    self.int_subscripted_names.add(value.id)
+                elif isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
+                    self.int_subscripted_names.add("[]")
+
+        def on_assign(node: ast.Assign | ast.AnnAssign) -> None:
+            if node.value is not None:
+                self._add_searched([node.value])
+
+        def on_comprehension(node: ast.comprehension) -> None:
+            self._add_searched([node.iter])
+
+        def on_try(node: Any) -> None:
+            if len(node.handlers) > 1:
+                self.multi_handler_try = True
+                self.handler_types.append(_handler_types(node.handlers))
+
+        def on_constant(node: ast.Constant) -> None:
+            if isinstance(node.value, str) and len(node.value) <= 200:
+                self.short_strings.add(node.value)
+
+        def on_handler(node: ast.ExceptHandler) -> None:
+            if node.name:
+                self.handler_names.add(node.name)
+
+        def on_match_value(node: Any) -> None:
+            self._add_constants(node)
+            number = _int_literal(getattr(node, "value", None))
+            if number is not None:
+                self.equality_ints.add(number)
+
+        handlers: dict[type, Callable[[Any], None]] = {
+            ast.Attribute: on_attribute,
+            ast.Name: on_name,
+            ast.Compare: self._add_compared,
+            ast.Call: on_call,
+            ast.alias: on_alias,
+            ast.Subscript: on_subscript,
+            ast.Assign: on_assign,
+            ast.AnnAssign: on_assign,
+            ast.comprehension: on_comprehension,
+            ast.Try: on_try,
+            ast.Constant: on_constant,
+            ast.ExceptHandler: on_handler,
+        }
+        for name, handler in (
+            ("TryStar", on_try),
+            ("MatchValue", on_match_value),
+            ("MatchSingleton", on_match_value),
+        ):
+            kind = getattr(ast, name, None)
+            if kind is not None:
+                handlers[kind] = handler
+        return handlers
 
     def _add_searched(self, parts: Sequence[ast.AST]) -> None:
         # A literal, or a tuple, list or set of them: what NC004 reads.
@@ -175,6 +232,8 @@ class AstIndex:
 
 
 _EQUALITY = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
+#: The child fields of each node type, looked up once.
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _int_literal(node: ast.AST | None) -> int | None:
@@ -214,7 +273,3 @@ def _handler_types(handlers: Sequence[ast.ExceptHandler]) -> tuple[tuple[str, ..
         else:
             found.append((_dotted(caught),))
     return tuple(found)
-
-
-def _is_match_value(node: ast.AST) -> bool:
-    return type(node).__name__ in ("MatchValue", "MatchSingleton")

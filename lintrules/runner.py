@@ -312,6 +312,26 @@ class _Prefilter:
         return False
 
 
+def _decodable(data: bytes) -> bool:
+    """Whether ``data`` decodes as Python source and holds no NUL byte.
+
+    UTF-8 unless an encoding is declared: the cookie, in the first two lines,
+    is only read when the word ``coding`` is there.
+    """
+    if b"\0" in data:
+        return False
+    second_line_end = data.find(b"\n", data.find(b"\n") + 1)
+    head = data if second_line_end < 0 else data[:second_line_end]
+    try:
+        if b"coding" in head:
+            decode_source(data)
+        else:
+            data.decode("utf-8")
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
 def _fix_wanted(findings: Sequence[Finding], fix_level: FixLevel) -> bool:
     """Whether a fix of one of ``findings`` would run at ``fix_level`` (then: lint again)."""
     return any(f.fix is not None and allowed(fix_level, f.fix.safety) for f in findings)
@@ -385,7 +405,9 @@ def run(
                 report.findings.extend(cached)
                 continue
         rules = config.rules_for(path, enabled)
-        if not prefilter.keeps(data, rules):
+        # A file that cannot be decoded goes to the engine whatever its text,
+        # which reports it (NC900) as lint_source does.
+        if not prefilter.keeps(data, rules) and _decodable(data):
             if cache is not None:
                 cache.put(path, digest, (), file_stamp)
             continue

@@ -28,7 +28,9 @@ from _cli_helpers import (
 
 import lintrules.files
 import lintrules.runner
+from lintrules.engine import lint_source
 from lintrules.files import FileChangedError, write_atomically
+from lintrules.rules import all_rules
 
 NC002 = ("--select", "NC002")
 
@@ -221,6 +223,21 @@ def test_binary_file_named_py_is_an_io_finding(project: Path) -> None:
     assert lines[0].startswith("blob.py:1:1: NC900 ")
     assert lines[1].startswith("latin.py:1:1: NC900 cannot decode source")
     assert (project / "blob.py").read_bytes() == b"WSAE\x00\x01\x02\xff" * 4
+
+
+def test_undecodable_file_is_reported_without_any_rule_text(project: Path) -> None:
+    """``check`` reports what lint_source reports, even where no rule's words appear."""
+    (project / "blob.py").write_bytes(b"\x00\x01\x02\xff" * 4)
+    (project / "latin.py").write_bytes(b"X = '\xe9\xff'\n")  # not UTF-8, no cookie
+    (project / "cookie.py").write_bytes(b"# -*- coding: uft-8 -*-\nX = 1\n")  # unknown codec
+    (project / "fine.py").write_bytes(b"# -*- coding: latin-1 -*-\nX = '\xe9'\n")
+    code, out = fix()
+    assert code == 1
+    found = sorted(line.split(":")[0] + " " + line.split()[1] for line in out.splitlines()[:-1])
+    assert found == ["blob.py NC900", "cookie.py NC900", "latin.py NC900"], out
+    for name in ("blob.py", "latin.py", "cookie.py"):
+        [finding] = lint_source((project / name).read_bytes(), all_rules()).findings
+        assert finding.code == "NC900"
 
 
 # Tests run as root, where chmod 000 does not stop reading (CAP_DAC_OVERRIDE).
