@@ -30,7 +30,6 @@ from _cli_helpers import (
     run_subprocess,
 )
 
-import lintrules.runner
 from lintrules import __version__
 from lintrules.engine import lint_source
 from lintrules.rules import rules_by_code
@@ -526,20 +525,6 @@ def test_config_is_found_in_a_parent_folder(project: Path, monkeypatch: pytest.M
 
 
 # -- cache ---------------------------------------------------------------------------
-@pytest.fixture
-def lint_jobs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many files each run actually linted (the rest came from the cache)."""
-    counts: list[int] = []
-    real = lintrules.runner._lint_all
-
-    def counting(jobs, *args, **kwargs):  # type: ignore[no-untyped-def]
-        counts.append(len(jobs))
-        return real(jobs, *args, **kwargs)
-
-    monkeypatch.setattr(lintrules.runner, "_lint_all", counting)
-    return counts
-
-
 def test_cache_is_written_and_read(project: Path, lint_jobs: list[int]) -> None:
     path = write(project / "a.py", RESET_SOURCE)
     first = run_cli("check", *NC002)

@@ -402,6 +402,17 @@ def test_seeded_fix_round_trip(
 
 
 # -- behaviour on Linux --------------------------------------------------------------------------
+
+#: The statement a generated check is nested in, by kind ("plain" and
+#: "assign" have none).
+_BLOCK_HEADERS = {
+    "if": "if True:",
+    "for": "for _ in range(1):",
+    "with": "with contextlib.nullcontext():",
+    "try": "try:",
+}
+
+
 @st.composite
 def check_modules(draw: st.DrawFn) -> tuple[str, list[int]]:
     """A module defining ``check(e)``, written with Linux numbers, and the numbers it names."""
@@ -414,17 +425,9 @@ def check_modules(draw: st.DrawFn) -> tuple[str, list[int]]:
     for value in range(draw(st.integers(1, 5))):
         block = draw(st.sampled_from(["plain", "if", "for", "with", "try", "assign"]))
         inner = depth
-        if block == "if":
-            body.append((depth, "if True:"))
-            inner += 1
-        elif block == "for":
-            body.append((depth, "for _ in range(1):"))
-            inner += 1
-        elif block == "with":
-            body.append((depth, "with contextlib.nullcontext():"))
-            inner += 1
-        elif block == "try":
-            body.append((depth, "try:"))
+        header = _BLOCK_HEADERS.get(block)
+        if header is not None:
+            body.append((depth, header))
             inner += 1
         condition = _condition(draw, names, True)
         if block == "assign":

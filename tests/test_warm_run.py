@@ -38,20 +38,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return make_project(tmp_path, monkeypatch)
 
 
-@pytest.fixture
-def lint_jobs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many files each run actually linted (the rest came from the cache)."""
-    counts: list[int] = []
-    real = lintrules.runner._lint_all
-
-    def counting(jobs, *args, **kwargs):  # type: ignore[no-untyped-def]
-        counts.append(len(jobs))
-        return real(jobs, *args, **kwargs)
-
-    monkeypatch.setattr(lintrules.runner, "_lint_all", counting)
-    return counts
-
-
 def write(path: Path, text: str, *, age_ns: int = 0) -> Path:
     """Write ``path``; with ``age_ns``, date its modification that far back."""
     path.parent.mkdir(parents=True, exist_ok=True)

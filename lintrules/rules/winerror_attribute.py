@@ -812,8 +812,8 @@ def _skips_off_windows(decorator: cst.Decorator) -> bool:
     called = func.attr.value if isinstance(func, cst.Attribute) else code_of(func)
     condition = call.args[0].value
     if called == "skipUnless":
-        return _true_only_on_windows(condition)
-    return called in ("skipIf", "skipif") and _false_only_on_windows(condition)
+        return _only_on_windows(condition, True)
+    return called in ("skipIf", "skipif") and _only_on_windows(condition, False)
 
 
 def _bare(expression: cst.BaseExpression) -> str:
@@ -823,22 +823,20 @@ def _bare(expression: cst.BaseExpression) -> str:
     return text
 
 
-def _true_only_on_windows(test: cst.BaseExpression) -> bool:
-    if isinstance(test, cst.BooleanOperation):
-        left, right = _true_only_on_windows(test.left), _true_only_on_windows(test.right)
-        return (left or right) if isinstance(test.operator, cst.And) else (left and right)
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _false_only_on_windows(test.expression)
-    return bool(_IS_WINDOWS.fullmatch(_bare(test)))
+def _only_on_windows(test: cst.BaseExpression, value: bool) -> bool:
+    """Whether ``test`` can be ``value`` only on Windows (True: ``win32``, False: ``not win32``).
 
-
-def _false_only_on_windows(test: cst.BaseExpression) -> bool:
+    For a True outcome one Windows-only operand of ``and`` is enough and
+    ``or`` needs both; for a False outcome the other way round.  ``not``
+    flips the outcome asked about.
+    """
     if isinstance(test, cst.BooleanOperation):
-        left, right = _false_only_on_windows(test.left), _false_only_on_windows(test.right)
-        return (left or right) if isinstance(test.operator, cst.Or) else (left and right)
+        left, right = _only_on_windows(test.left, value), _only_on_windows(test.right, value)
+        either = isinstance(test.operator, cst.And if value else cst.Or)
+        return (left or right) if either else (left and right)
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _true_only_on_windows(test.expression)
-    return bool(_IS_NOT_WINDOWS.fullmatch(_bare(test)))
+        return _only_on_windows(test.expression, not value)
+    return bool((_IS_WINDOWS if value else _IS_NOT_WINDOWS).fullmatch(_bare(test)))
 
 
 def _test_guards(test: cst.BaseExpression, *, positive: bool, negated_only: bool = False) -> bool:
