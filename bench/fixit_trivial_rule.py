@@ -1,9 +1,9 @@
 """A Fixit 2 rule that visits every ``Name`` and reports nothing.
 
-``bench/lint_benchmark.py`` runs Fixit with only this rule, so the time measured
-is Fixit's own cost (discovery, libcst parse, its default position metadata, one
-batched visit) with no rule logic on top.  It is imported by the Fixit that the
-benchmark installs in its own virtual environment, never by netcompat.
+``bench/lint_benchmark.py --fixit PATH`` runs that Fixit with only this rule, so
+the time measured is Fixit's own cost (discovery, libcst parse, its default
+position metadata, one batched visit) with no rule logic on top.  It is imported
+by that Fixit only, never by netcompat.
 """
 
 from __future__ import annotations

@@ -1,37 +1,24 @@
-"""How fast netcompat-lint is on the standard library, against its peers.
+"""netcompat-lint against ruff: the speed targets of issue 9, measured side by side.
 
-One run copies the ``.py`` files of the running interpreter's standard library
-(``test/`` folders included, ``site-packages`` left out) into a temporary
-folder, so that every tool sees the same files and no cache lands in the real
-standard library, and then times, each as a subprocess, by wall clock:
-
-* ``netcompat-lint check --no-cache --exit-zero -q`` (every core), cold;
-* the same with ``--jobs 1``;
-* netcompat-lint with its cache: one run to fill it, then the warm re-run;
-* Fixit 2 running one trivial rule (``bench/fixit_trivial_rule.py``);
-* a plain ``libcst.parse_module`` of every file, in one process;
-* ``ruff check --isolated --select UP024 --no-cache --exit-zero``;
-* ``grep -rl errno``.
-
-It prints a table with the ratios, checks the targets (at least 30x faster than
-Fixit and within 5x of ruff, cold; a warm re-run under 0.3 s) and says met or
-missed without failing, lists what each tool could not handle (a file that
-blows the recursion limit is reported, never fatal), and then, untimed, walks
-netcompat's own pipeline file by file in this process to show where its time
-goes and which files get past the text prefilter and the ``ast`` gate.
-
-Fixit and, when it is not on ``PATH``, ruff are installed with pip into a
-virtual environment under ``--work-dir`` (reused by later runs).
-
-Usage: python bench/lint_benchmark.py [--skip-fixit | --fixit-subset N]
-       [--fixit PATH] [--ruff PATH] [--repeat N] [--jobs N] [--keep]
+The ``*.py`` files of this Python's standard library (``test/`` included, no
+``site-packages``) and of each real project (``--project NAME=PATH``) are copied
+into a temporary folder, with a byte-compiled copy of ``lintrules/`` and
+``netcompat/`` run through a pip-style console script, so that every tool sees
+the same files, no cache lands in a real tree, and edits to the checkout during
+the run change nothing.  Each round runs every measurement once, in turn; the
+tables give medians over ``--repeat`` rounds, ratios, and met/MISSED per target
+(nothing is asserted; the exit code is 0).  See bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import compileall
+import contextlib
+import datetime
+import functools
 import os
+import platform
 import re
 import shutil
 import signal
@@ -40,972 +27,566 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
-FIXIT_RULE_MODULE = "fixit_trivial_rule"
+PROJECTS_TOML = BENCH_DIR / "real_projects.toml"
+#: pre-commit's typical call: a 165-line standard library file with one NC101 finding.
+SMALL_FILE = "wsgiref/simple_server.py"
+KIB_PER_MB = 1024  # ru_maxrss and /proc/PID/status count KiB
 
-#: The targets from the issue.
-FIXIT_TARGET = 30.0  # netcompat at least this many times faster than Fixit, cold
-RUFF_TARGET = 5.0  # netcompat cold at most this many times ruff's time
-WARM_TARGET = 0.3  # seconds for a warm re-run over unchanged files
+#: Issue 9, "Speed targets".
+COLD_TARGET, COLD_MOONSHOT = 8.0, 5.0  # default rules, cold, stdlib: times ruff
+NC0_TARGET = 5.0  # --select NC0, cold, stdlib: times ruff
+WARM_TARGET = 2.0  # warm re-run: times ruff's warm run
+SMALL_TARGET = 0.1  # seconds of wall time for one small file
+PROJECT_TARGET = 10.0  # the largest real project, cold: times ruff
+RSS_TARGET = 100.0  # MB, the largest single process of a default cold stdlib run
 
-DEFAULT_TIMEOUT = 900.0
-DEFAULT_FIXIT_TIMEOUT = 900.0
-INSTALL_TIMEOUT = 600.0
+CONSOLE_SCRIPT = "#!{python}\nimport sys\nfrom lintrules.cli import main\nsys.exit(main())\n"
 
-_FIXIT_EXCEPTION = re.compile(r"^(?P<path>\S[^\n]*?): EXCEPTION: (?P<message>.*)$", re.MULTILINE)
-_NETCOMPAT_ENGINE = re.compile(
-    r"^(?P<path>.+?):\d+:\d+: (?P<code>NC9\d\d)\S* (?P<message>.*)$", re.MULTILINE
-)
-_RUFF_SYNTAX = re.compile(
-    r"^(?P<path>.+?):\d+:\d+: (?:SyntaxError|invalid-syntax)\b(?P<message>.*)$", re.MULTILINE
-)
+_NC_FINDING = re.compile(r"^\S.*?:\d+:\d+: NC\d{3}\b", re.MULTILINE)
+_NC_ENGINE = re.compile(r"^(\S.*?:\d+:\d+: NC9\d\d\b.{0,100})", re.MULTILINE)
+_NC_CHECKED = re.compile(r"\b(\d+) files? checked")
+_RUFF_FOUND = re.compile(r"^Found (\d+) errors?\.", re.MULTILINE)
+_RUFF_SYNTAX = re.compile(r"^invalid-syntax: .*\n\s*--> (\S+?):\d+", re.MULTILINE)
+_IMPORT_TIME = re.compile(r"^import time:.*\| *(\S+)\s*$", re.MULTILINE)
 
-
-# -- the files -----------------------------------------------------------------
-def stdlib_dir() -> Path:
-    """The standard library folder of the running interpreter."""
-    return Path(sysconfig.get_paths()["stdlib"])
+_said: list[str] = []
 
 
-def _ignore_non_python(directory: str, names: list[str]) -> set[str]:
+def say(text: str = "") -> None:
+    """Print ``text`` and keep it for ``--record``."""
+    print(text, flush=True)
+    _said.append(text)
+
+
+# -- the trees -------------------------------------------------------------------
+def _ignore(folder: str, names: list[str]) -> set[str]:
+    """For ``shutil.copytree``: keep ``*.py`` files and folders; no links, caches, site-packages."""
     ignored = set()
     for name in names:
-        path = os.path.join(directory, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            if name in ("site-packages", "__pycache__"):
-                ignored.add(name)
-        elif not name.endswith(".py") or os.path.islink(path):
+        path = os.path.join(folder, name)
+        skip = name in ("site-packages", "__pycache__") or os.path.islink(path)
+        if skip or not (name.endswith(".py") or os.path.isdir(path)):
             ignored.add(name)
     return ignored
 
 
-def copy_tree(source: Path, target: Path) -> list[Path]:
-    """Copy every ``*.py`` under ``source`` (no site-packages) to ``target``; return them sorted."""
-    shutil.copytree(source, target, ignore=_ignore_non_python, symlinks=False)
-    return sorted(target.rglob("*.py"))
+def copy_tree(source: Path, target: Path) -> tuple[int, int]:
+    """Copy the ``*.py`` files under ``source`` to ``target``; return (files, lines)."""
+    shutil.copytree(source, target, ignore=_ignore)
+    counts = [path.read_bytes().count(b"\n") for path in target.rglob("*.py")]
+    return len(counts), sum(counts)
 
 
-def count_lines(files: Iterable[Path]) -> tuple[int, int]:
-    """Total lines and bytes of ``files``."""
-    lines = size = 0
-    for path in files:
-        data = path.read_bytes()
-        size += len(data)
-        lines += data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-    return lines, size
+def snapshot_linter(source: Path, root: Path) -> tuple[Path, dict[str, str]]:
+    """Copy ``lintrules``/``netcompat`` from ``source``; return a console script and its env."""
+    packages = root / "netcompat-src"
+    for package in ("lintrules", "netcompat"):
+        shutil.copytree(source / package, packages / package, ignore=_ignore)
+    compileall.compile_dir(str(packages), quiet=1)  # as installed: the runs compile nothing
+    script = root / "bin" / "netcompat-lint"
+    script.parent.mkdir()
+    script.write_text(CONSOLE_SCRIPT.format(python=sys.executable), "utf-8")
+    script.chmod(0o755)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(packages), env.get("PYTHONPATH")]))
+    return script, env
 
 
-def sample(files: Sequence[Path], count: int) -> list[Path]:
-    """``count`` files spread evenly over ``files`` (sorted by path)."""
-    if count >= len(files):
-        return list(files)
-    step = len(files) / count
-    return [files[int(i * step)] for i in range(count)]
+def projects_from_toml(path: Path, real_root: Path) -> list[tuple[str, Path]]:
+    """The projects of ``real_projects.toml`` whose tree exists as ``real_root``/NAME."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # a dependency of netcompat-lint before 3.11
+        import tomli as tomllib
+
+    data = tomllib.loads(path.read_text("utf-8"))
+    entries = next((value for value in data.values() if isinstance(value, list)), None)
+    if entries is None:  # [name] tables rather than a [[project]] array
+        entries = [{"name": key, **value} for key, value in data.items() if isinstance(value, dict)]
+    names = [str(entry["name"]) for entry in entries if isinstance(entry, dict) and "name" in entry]
+    return [(name, real_root / name) for name in names if (real_root / name).is_dir()]
 
 
-# -- running and timing ----------------------------------------------------------
-@dataclass
-class Timing:
-    """One tool's measurement: wall times of each repeat, and what went wrong."""
-
-    label: str
-    command: list[str]
-    seconds: list[float] = field(default_factory=list)
-    #: CPU seconds (user + system) of the process and the children it waited for.
-    cpu: list[float] = field(default_factory=list)
-    returncode: int | None = None
-    timed_out: bool = False
-    skipped: str | None = None
-    failures: list[str] = field(default_factory=list)
-    note: str = ""
-    #: When the tool ran on a sample only, the factor that scales its time to all files.
-    scale: float = 1.0
-
-    @property
-    def ok(self) -> bool:
-        return self.skipped is None and not self.timed_out and bool(self.seconds)
-
-    @property
-    def measured(self) -> float:
-        """The median wall time of the repeats."""
-        return statistics.median(self.seconds)
-
-    @property
-    def value(self) -> float:
-        """The time for all files (extrapolated when run on a sample)."""
-        return self.measured * self.scale
-
-
-@dataclass
-class Output:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def children_cpu() -> float:
-    """CPU seconds used so far by the child processes this one has waited for."""
+# -- running ---------------------------------------------------------------------
+def load1() -> float:
     try:
-        import resource
-    except ImportError:  # Windows
-        return 0.0
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
 
 
-def load_average() -> str:
-    try:
-        return "/".join(f"{value:.1f}" for value in os.getloadavg())
-    except (AttributeError, OSError):
-        return "?"
+class RssSampler(threading.Thread):
+    """Every 20 ms: each process of one process group's peak RSS (VmHWM), and the sum of RSS."""
+
+    def __init__(self, group: int) -> None:
+        super().__init__(daemon=True)
+        self.group = group
+        self.peaks: dict[int, int] = {}
+        self.sum_peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            total = 0
+            for entry in os.scandir("/proc"):
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                        stat = handle.read()
+                    if int(stat[stat.rindex(b")") + 2 :].split()[2]) != self.group:
+                        continue
+                    with open(f"/proc/{entry.name}/status", encoding="ascii") as handle:
+                        status = dict(line.split(":", 1) for line in handle if ":" in line)
+                    hwm, rss = (int(status[key].split()[0]) for key in ("VmHWM", "VmRSS"))
+                except (OSError, ValueError, KeyError, IndexError):
+                    continue  # gone, a zombie, or not in the group
+                self.peaks[int(entry.name)] = max(self.peaks.get(int(entry.name), 0), hwm)
+                total += rss
+            self.sum_peak = max(self.sum_peak, total)
 
 
-def run_timed(
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_kib: int  # the largest single process: the main one or a worker
+    returncode: int | None  # None: timed out, process group killed
+    output: str  # stdout and stderr
+    load: tuple[float, float]  # before, after
+    sampled: tuple[int, int, int] | None = None  # KiB: main, largest other process, sum
+
+
+def run(
     command: Sequence[str],
-    *,
     cwd: Path,
     env: dict[str, str] | None,
     timeout: float,
     log: Path,
-) -> tuple[float, float, Output | None]:
-    """Run ``command``; return its wall time, CPU time and output (None on timeout).
+    sample_rss: bool = False,
+) -> Run:
+    """Run ``command`` in a process group of its own; its output goes to ``log``."""
+    load_before = load1()
+    killed: list[int] = []
 
-    The command gets its own process group, so a timeout also ends the worker
-    processes it started.  Output goes to files (a Fixit traceback can be
-    megabytes long) and is written to ``log`` for later reading.
-    """
-    out_path = log.with_suffix(".out")
-    err_path = log.with_suffix(".err")
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        cpu_before = children_cpu()
+    def kill(pid: int) -> None:
+        killed.append(pid)
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+
+    with open(log, "wb") as sink:
         start = time.perf_counter()
-        process = subprocess.Popen(
-            list(command), cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True
-        )
         try:
-            returncode = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            return time.perf_counter() - start, children_cpu() - cpu_before, None
-        elapsed = time.perf_counter() - start
-    return (
-        elapsed,
-        children_cpu() - cpu_before,
-        Output(
-            returncode,
-            out_path.read_text(encoding="utf-8", errors="replace"),
-            err_path.read_text(encoding="utf-8", errors="replace"),
-        ),
-    )
-
-
-def _tail(text: str, lines: int = 5) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
-class Bench:
-    """Runs the tools over one copied tree."""
-
-    def __init__(self, root: Path, tree: Path, repeat: int) -> None:
-        self.root = root
-        self.tree = tree
-        self.repeat = repeat
-        self.logs = root / "logs"
-        self.logs.mkdir(exist_ok=True)
-        self._runs = 0
-
-    def display(self, text: str) -> str:
-        """``text`` with the temporary folder shortened, for the report."""
-        text = text.replace(str(self.tree) + os.sep, "").replace(str(self.tree), ".")
-        # Tools run in the folder above the tree print paths relative to it.
-        prefix = self.tree.name + os.sep
-        return text[len(prefix) :] if text.startswith(prefix) else text
-
-    def measure(
-        self,
-        timing: Timing,
-        *,
-        env: dict[str, str] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        ok_codes: Sequence[int] = (0,),
-        before_each: Iterable[Sequence[str]] = (),
-    ) -> Output | None:
-        """Time ``timing.command`` ``repeat`` times; return the last output.
-
-        ``before_each`` commands run, untimed, before every repeat.
-        """
-        output: Output | None = None
-        for _ in range(self.repeat):
-            for command in before_each:
-                self._runs += 1
-                _, _, prep = run_timed(
-                    command,
-                    cwd=self.root,
-                    env=env,
-                    timeout=timeout,
-                    log=self.logs / f"{self._runs:02d}",
-                )
-                if prep is None or prep.returncode not in ok_codes:
-                    timing.failures.append(f"preparing command failed: {' '.join(command)}")
-                    return prep
-            self._runs += 1
-            load = load_average()
-            elapsed, cpu, output = run_timed(
-                timing.command,
-                cwd=self.root,
+            process = subprocess.Popen(
+                command,
+                cwd=cwd,
                 env=env,
-                timeout=timeout,
-                log=self.logs / f"{self._runs:02d}",
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
-            print(
-                f"  {timing.label}: {elapsed:.2f} s wall, {cpu:.2f} s cpu (load before: {load})",
-                flush=True,
+        except OSError as error:  # no such executable
+            return Run(
+                0.0, 0.0, 0, 127, f"cannot run {command[0]}: {error}", (load_before, load1())
             )
-            if output is None:
-                timing.timed_out = True
-                timing.failures.append(f"timed out after {timeout:.0f} s (process group killed)")
-                return None
-            timing.seconds.append(elapsed)
-            timing.cpu.append(cpu)
-            timing.returncode = output.returncode
-            if output.returncode not in ok_codes:
-                timing.failures.append(
-                    f"exit code {output.returncode}: {self.display(_tail(output.stderr or output.stdout))}"
-                )
-        return output
-
-
-def snapshot_source(root: Path) -> Path:
-    """Copy this checkout's packages under ``root``, so every run lints with the same rules.
-
-    The copy is byte-compiled, as an installed package is: without that, every
-    run would compile the modules again (``PYTHONDONTWRITEBYTECODE`` is common
-    in containers) and the warm run would mostly measure the compiler.
-    """
-    import compileall
-
-    target = root / "netcompat-src"
-    for package in ("lintrules", "netcompat"):
-        shutil.copytree(
-            REPO_ROOT / package, target / package, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    compileall.compile_dir(str(target), quiet=1)
-    return target
-
-
-def enabled_rules(env: dict[str, str], cwd: Path) -> str:
-    """The codes ``netcompat-lint rules`` lists, default-disabled ones in parentheses."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "lintrules", "rules"],
-            env=env,
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        return f"? ({error})"
-    codes = []
-    for line in done.stdout.splitlines():
-        code = line.split(" ", 1)[0]
-        if code and "(engine)" not in line:
-            codes.append(f"({code})" if line.rstrip().endswith("(opt-in)") else code)
-    return " ".join(codes) if codes else f"? ({_tail(done.stderr, 1)})"
-
-
-def _help(command: Sequence[str], env: dict[str, str], cwd: Path) -> str:
-    try:
-        done = subprocess.run(
-            [*command, "--help"], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout
-
-
-def _env_with_path(extra: Path, base: dict[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ if base is None else base)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(extra), env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-def _venv_bin(venv: Path, name: str) -> Path:
-    folder = "Scripts" if os.name == "nt" else "bin"
-    suffix = ".exe" if os.name == "nt" else ""
-    return venv / folder / f"{name}{suffix}"
-
-
-def ensure_venv(venv: Path, packages: Sequence[str]) -> str | None:
-    """Create ``venv`` if needed and pip-install ``packages``; return an error or None."""
-    try:
-        if not _venv_bin(venv, "python").exists():
-            print(f"creating {venv} ...", flush=True)
-            subprocess.run(
-                [sys.executable, "-m", "venv", str(venv)],
-                check=True,
-                timeout=INSTALL_TIMEOUT,
-                capture_output=True,
-            )
-        missing = [p for p in packages if not _venv_bin(venv, p).exists()]
-        if missing:
-            print(f"installing {', '.join(missing)} into {venv} ...", flush=True)
-            subprocess.run(
-                [str(_venv_bin(venv, "python")), "-m", "pip", "install", "--quiet", *missing],
-                check=True,
-                timeout=INSTALL_TIMEOUT,
-                capture_output=True,
-            )
-    except (OSError, subprocess.SubprocessError) as error:
-        detail = ""
-        if isinstance(error, subprocess.CalledProcessError):
-            detail = _tail((error.stderr or b"").decode("utf-8", "replace"), 3)
-        return f"cannot set up {venv}: {error} {detail}".strip()
-    return None
-
-
-def _version(command: Sequence[str]) -> str:
-    try:
-        done = subprocess.run(list(command), capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return "?"
-    return (
-        (done.stdout or done.stderr).strip().splitlines()[0]
-        if (done.stdout or done.stderr).strip()
-        else "?"
-    )
-
-
-# -- the libcst parse worker (this script run with --libcst-parse-worker) ---------
-def libcst_parse_worker(list_file: Path) -> int:
-    """Parse every file named in ``list_file`` with libcst; print a JSON summary."""
-    import libcst
-
-    failures: list[str] = []
-    files = list_file.read_text(encoding="utf-8").splitlines()
-    for name in files:
-        with open(name, "rb") as handle:
-            data = handle.read()
+        sampler = RssSampler(process.pid) if sample_rss else None
+        if sampler is not None:
+            sampler.start()
+        timer = threading.Timer(timeout, kill, (process.pid,))
+        timer.start()
         try:
-            libcst.parse_module(data)
-        except (
-            libcst.ParserSyntaxError,
-            SyntaxError,  # an unknown encoding in the coding cookie
-            UnicodeDecodeError,
-            LookupError,
-            RecursionError,
-            MemoryError,
-            ValueError,
-        ) as error:
-            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            failures.append(f"{name}: {type(error).__name__}: {first}")
-    json.dump({"files": len(files), "failures": failures}, sys.stdout)
-    return 0
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:
+            kill(process.pid)
+            process.wait()
+            raise
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+    sampled = None
+    if sampler is not None:
+        sampler.done.set()
+        sampler.join()
+        others = [kib for pid, kib in sampler.peaks.items() if pid != process.pid]
+        sampled = (sampler.peaks.get(process.pid, 0), max(others, default=0), sampler.sum_peak)
+    cpu, code = usage.ru_utime + usage.ru_stime, None if killed else process.returncode
+    output = log.read_text("utf-8", errors="replace")
+    return Run(wall, cpu, usage.ru_maxrss, code, output, (load_before, load1()), sampled)
 
 
-# -- the funnel: netcompat's pipeline, file by file, in this process -------------
 @dataclass
-class Funnel:
-    discovered: int = 0
-    prefiltered: list[tuple[int, str]] = field(default_factory=list)
-    ast_failed: list[str] = field(default_factory=list)
-    gated: list[tuple[int, str]] = field(default_factory=list)
-    libcst_failed: list[str] = field(default_factory=list)
-    #: Gates or rules that raised (the CLI turns a crashing gate into an internal error).
-    crashes: list[str] = field(default_factory=list)
-    phases: dict[str, float] = field(default_factory=dict)
-    per_rule: dict[str, list[int]] = field(default_factory=dict)
-    with_libcst: bool = False
-    findings: int = 0
-    metadata: list[str] = field(default_factory=list)
-    #: (seconds in libcst parse + metadata + rules, file) for every file libcst saw.
-    slowest: list[tuple[float, str]] = field(default_factory=list)
+class Case:
+    """One measurement: a command run once per round (or only once, with ``once``)."""
 
-    def add(self, phase: str, seconds: float) -> None:
-        self.phases[phase] = self.phases.get(phase, 0.0) + seconds
+    label: str
+    command: list[str]
+    tool: str = "netcompat"  # or "ruff" or "fixit": how to read the output
+    cwd: Path | None = None  # None: the temporary folder
+    ok_codes: tuple[int, ...] = (0,)
+    before: Callable[[], None] | None = None  # untimed, before every run
+    once: bool = False
+    sample_rss: bool = False
+    env: dict[str, str] | None = None
+    discovered: str = "?"  # files, for a tool that does not say how many it checked
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.runs) and all(r.returncode in self.ok_codes for r in self.runs)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def rss_mb(self) -> float:
+        return max(r.rss_kib for r in self.runs) / KIB_PER_MB
+
+    def findings(self) -> str:
+        text = self.runs[-1].output
+        if self.tool == "netcompat":
+            return str(len(_NC_FINDING.findall(text)))
+        found = _RUFF_FOUND.search(text) if self.tool == "ruff" else None
+        return found.group(1) if found else ("0" if "All checks passed" in text else "?")
+
+    def files(self) -> str:
+        found = _NC_CHECKED.search(self.runs[-1].output) if self.tool == "netcompat" else None
+        return found.group(1) if found else self.discovered
+
+    def problems(self) -> list[str]:
+        """Bad exit codes, timeouts, and the files the tool could not handle (last run)."""
+        out = []
+        for number, result in enumerate(self.runs, 1):
+            if result.returncode is None:
+                out.append(f"run {number}: timed out, process group killed")
+            elif result.returncode not in self.ok_codes:
+                tail = " | ".join(result.output.strip().splitlines()[-3:])
+                out.append(f"run {number}: exit code {result.returncode}: {tail[:300]}")
+        text = self.runs[-1].output if self.runs else ""
+        if self.tool == "netcompat":
+            out.extend(_NC_ENGINE.findall(text))
+        elif self.tool == "ruff":
+            out.extend(
+                f"{path}: invalid-syntax" for path in sorted(set(_RUFF_SYNTAX.findall(text)))
+            )
+        return out
 
 
-def funnel(tree: Path, root: Path, source: Path, *, with_libcst: bool) -> Funnel:
-    """Walk netcompat's pipeline over ``tree`` one file at a time, timing each phase.
-
-    The steps are those of ``lintrules.engine._analyse`` (text prefilter,
-    ``ast`` parse and index, gates, libcst parse, metadata, batched visit) with
-    the default configuration; fixing, noqa and output are left out.  Without
-    ``with_libcst`` it stops at the gates (cheap); with it, it also parses,
-    computes the rules' metadata and runs them, which costs as much as a
-    ``--jobs 1`` run.
-    """
-    sys.path.insert(0, str(source))
-    import ast
-    import warnings
-
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper
-
-    from lintrules.config import Config
-    from lintrules.engine import candidate_rules, decode_source
-    from lintrules.files import discover
-    from lintrules.gate import AstIndex
-
-    result = Funnel(with_libcst=with_libcst)
-    config = Config(root=root)
-    rules = config.enabled_rules()
-    result.per_rule = {rule.CODE: [0, 0, 0] for rule in rules}
-    needles = {rule.CODE: [n.encode("ascii") for n in rule.REQUIRES_TEXT] for rule in rules}
-    files = discover([str(tree)], root=root).files
-    result.discovered = len(files)
-    clock = time.process_time  # CPU time: other work on the machine does not count
-    for path in files:
-        start = clock()
-        data = path.read_bytes()
-        result.add("read", clock() - start)
-
-        start = clock()
-        keep = any(
-            not rule.REQUIRES_TEXT or any(needle in data for needle in needles[rule.CODE])
-            for rule in rules
-        )
-        result.add("prefilter: bytes search (runner)", clock() - start)
-        if not keep:
-            continue
-        start = clock()
-        try:
-            text = decode_source(data)
-        except (SyntaxError, UnicodeDecodeError, LookupError):
-            result.add("prefilter: decode, per-rule text (engine)", clock() - start)
-            continue
-        active = candidate_rules(text, rules)
-        result.add("prefilter: decode, per-rule text (engine)", clock() - start)
-        if not active:
-            continue
-        name = str(path.relative_to(tree))
-        result.prefiltered.append((len(data), name))
-        for rule in active:
-            result.per_rule[rule.CODE][0] += 1
-
-        start = clock()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree_ = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-            result.add("ast.parse", clock() - start)
-            result.ast_failed.append(f"{name}: {type(error).__name__}")
-        else:
-            result.add("ast.parse", clock() - start)
-            start = clock()
-            index = AstIndex.from_tree(tree_)
-            result.add("AstIndex.from_tree", clock() - start)
-            start = clock()
-            kept = []
-            for rule in active:
-                try:
-                    if rule.gate(index):
-                        kept.append(rule)
-                except Exception as error:  # a crashing gate is reported, not fatal
-                    result.crashes.append(
-                        f"{name}: {rule.CODE} gate: {type(error).__name__}: {error}"
-                    )
-            active = kept
-            result.add("gates", clock() - start)
-            if not active:
+def run_rounds(cases: list[Case], repeat: int, timeout: float, root: Path) -> None:
+    (root / "logs").mkdir()
+    for number in range(1, repeat + 1):
+        say(f"round {number}/{repeat}:")
+        for index, case in enumerate(cases):
+            if case.once and case.runs:
                 continue
-        result.gated.append((len(data), name))
-        for rule in active:
-            result.per_rule[rule.CODE][1] += 1
-        if len(active) == 1:
-            result.per_rule[active[0].CODE][2] += 1
-        if not with_libcst:
-            continue
-
-        libcst_start = start = clock()
-        try:
-            module = cst.parse_module(data)
-        except (cst.ParserSyntaxError, RecursionError) as error:
-            result.add("libcst.parse_module", clock() - start)
-            result.libcst_failed.append(f"{name}: {type(error).__name__}")
-            continue
-        result.add("libcst.parse_module", clock() - start)
-
-        providers = {provider for rule in active for provider in rule.get_inherited_dependencies()}
-        for provider in providers:
-            if provider.__name__ not in result.metadata:
-                result.metadata.append(provider.__name__)
-        start = clock()
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        try:
-            wrapper.resolve_many(providers)
-        except RecursionError:
-            result.add("metadata", clock() - start)
-            result.libcst_failed.append(f"{name}: RecursionError in metadata")
-            continue
-        result.add("metadata", clock() - start)
-
-        start = clock()
-        instances = [rule(None) for rule in active]
-        try:
-            wrapper.visit_batched(instances)
-        except RecursionError:
-            result.libcst_failed.append(f"{name}: RecursionError in rules")
-        except Exception as error:  # a crashing rule is reported, not fatal
-            codes = ",".join(rule.CODE for rule in active)
-            result.crashes.append(f"{name}: rules {codes}: {type(error).__name__}: {error}")
-        result.add("rules (batched visit)", clock() - start)
-        result.slowest.append((clock() - libcst_start, name))
-        result.findings += sum(len(instance.reports) for instance in instances)
-    return result
+            if case.before is not None:
+                case.before()
+            log = root / "logs" / f"{number}-{index:02d}.log"
+            result = run(case.command, case.cwd or root, case.env, timeout, log, case.sample_rss)
+            case.runs.append(result)
+            status = "" if result.returncode in case.ok_codes else f"  EXIT {result.returncode}"
+            say(
+                f"  {case.label:<44} {result.wall:8.3f} s wall {result.cpu:7.2f} s cpu "
+                f"{result.rss_kib / KIB_PER_MB:5.0f} MB  load {result.load[0]:.1f} -> "
+                f"{result.load[1]:.1f}{'  TIMED OUT' if result.returncode is None else status}"
+            )
 
 
-# -- the report --------------------------------------------------------------------
-def ratio_text(ours: Timing, peer: Timing) -> str:
-    if not (ours.ok and peer.ok) or ours.value <= 0 or peer.value <= 0:
-        return "-"
-    if ours.value <= peer.value:
-        return f"netcompat is {peer.value / ours.value:.1f}x faster"
-    return f"{peer.label.split(' (')[0]} is {ours.value / peer.value:.1f}x faster"
+# -- the report ------------------------------------------------------------------
+HEADER = (
+    f"{'tool':<40} {'wall s':>7} {'runs':<20} {'cpu s':>7} {'MB':>4} {'files':>5} "
+    f"{'found':>5} {'cpu x':>6} {'ratio':>7} {'target':>7}  result"
+)
 
 
-def seconds_text(timing: Timing) -> str:
-    if timing.skipped is not None:
-        return "skipped"
-    if timing.timed_out:
-        return "timeout"
-    if not timing.seconds:
-        return "failed"
-    text = f"{timing.measured:.2f}"
-    if timing.scale != 1.0:
-        text += f" (~{timing.value:.0f} all)"
-    return text
+def verdict(case: Case, peer: Case | None, value: float, limit: float) -> str:
+    if not case.ok or (peer is not None and not peer.ok):
+        return "n/a (a run failed, see Problems)"
+    if case.files() in ("?", "0"):
+        return "n/a (no files checked?)"
+    return "met" if value <= limit else "MISSED"
 
 
-def print_table(ours: Timing, timings: Sequence[Timing]) -> None:
-    width = max(len(t.label) for t in timings)
-    print(f"\n{'tool':<{width}}  {'wall s':>16}  {'cpu s':>8}  wall time vs netcompat cold")
-    print(f"{'-' * width}  {'-' * 16}  {'-' * 8}  {'-' * 34}")
-    for timing in timings:
-        ratio = "" if timing.label.startswith("netcompat") else ratio_text(ours, timing)
-        cpu = f"{statistics.median(timing.cpu):.2f}" if timing.cpu and timing.ok else "-"
-        print(f"{timing.label:<{width}}  {seconds_text(timing):>16}  {cpu:>8}  {ratio}")
-        if timing.note:
-            print(f"{'':<{width}}  {'':>16}  {'':>8}  ({timing.note})")
+def row(
+    case: Case | None, ratio: str = "", target: str = "", result: str = "", cpu: str = ""
+) -> str:
+    if case is None or not case.runs:
+        return f"{case.label if case else '?':<40} (not run)"
+    runs = "/".join(f"{r.wall:.3g}" for r in case.runs)
+    return (
+        f"{case.label:<40} {case.wall:7.3f} {runs[:20]:<20} {case.cpu:7.2f} {case.rss_mb:4.0f} "
+        f"{case.files():>5} {case.findings():>5} {cpu:>6} {ratio:>7} {target:>7}  {result}"
+    ).rstrip()
 
 
-def print_targets(cold: Timing, warm: Timing, fixit: Timing, ruff: Timing) -> None:
-    print("\nTargets (measured figures; nothing is asserted):")
+def against(case: Case | None, peer: Case, limit: float | None, moon: float | None = None) -> str:
+    """``case``'s row with the ratio of its median wall time (and CPU time) to ``peer``'s."""
+    if case is None or not (case.runs and peer.runs):
+        return row(case)
+    ratio = case.wall / peer.wall
+    cpu = f"{case.cpu / peer.cpu:.1f}x" if peer.cpu > 0 else ""
+    if limit is None:
+        return row(case, f"{ratio:.1f}x", "info", "" if case.ok else "a run failed", cpu)
+    result = verdict(case, peer, ratio, limit)
+    if moon is not None and result in ("met", "MISSED"):
+        result += f" (moonshot {moon:g}x: {'met' if ratio <= moon else 'MISSED'})"
+    return row(case, f"{ratio:.1f}x", f"<={limit:g}x", result, cpu)
 
-    def line(name: str, met: bool | None, detail: str) -> None:
-        verdict = "n/a   " if met is None else ("met   " if met else "MISSED")
-        print(f"  [{verdict}] {name}: {detail}")
 
-    if cold.ok and fixit.ok:
-        speedup = fixit.value / cold.value
-        extrapolated = " (Fixit time extrapolated from a sample)" if fixit.scale != 1.0 else ""
-        line(
-            f">= {FIXIT_TARGET:.0f}x faster than Fixit, cold",
-            speedup >= FIXIT_TARGET,
-            f"{speedup:.1f}x ({fixit.value:.1f} s / {cold.value:.2f} s){extrapolated}",
+def table(title: str, *lines: str) -> None:
+    say(f"\n{title}\n{HEADER}\n{'-' * len(HEADER)}")
+    for line in lines:
+        say(line)
+
+
+def report(cases: dict[str, Case], real: list[tuple[int, Case, Case]], small_file: str) -> None:
+    c = cases
+    table(
+        f"Default rules, cold, whole stdlib (target: <= {COLD_TARGET:g}x ruff; "
+        f"moonshot {COLD_MOONSHOT:g}x)",
+        against(c["cold"], c["ruff_cold"], COLD_TARGET, COLD_MOONSHOT),
+        row(c["ruff_cold"]),
+        against(c["jobs1"], c["ruff_cold"], None),
+        *([against(c["fixit"], c["cold"], None)] if "fixit" in c else []),
+    )
+    table(
+        f"--select NC0, cold, whole stdlib (target: <= {NC0_TARGET:g}x ruff)",
+        against(c["nc0"], c["ruff_cold"], NC0_TARGET),
+        row(c["ruff_cold"]),
+    )
+    table(
+        f"Warm re-run over unchanged files (target: <= {WARM_TARGET:g}x ruff's warm run)",
+        against(c["warm"], c["ruff_warm"], WARM_TARGET),
+        row(c["ruff_warm"]),
+        against(c["fill"], c["ruff_fill"], None),
+        row(c["ruff_fill"]),
+    )
+    small, small_ruff = c.get("small"), c.get("small_ruff")
+    if small is not None and small_ruff is not None and small.runs and small_ruff.runs:
+        result = verdict(small, None, small.wall, SMALL_TARGET)
+        ratio = f"{small.wall / small_ruff.wall:.1f}x"
+        table(
+            f"One small file, {small_file} (target: <= {SMALL_TARGET:g} s wall; ratio: info)",
+            row(small, ratio, f"<={SMALL_TARGET:g}s", result),
+            row(small_ruff),
         )
     else:
-        line(f">= {FIXIT_TARGET:.0f}x faster than Fixit, cold", None, "Fixit not measured")
-    if cold.ok and ruff.ok:
-        factor = cold.value / ruff.value
-        line(
-            f"within {RUFF_TARGET:.0f}x of ruff, cold",
-            factor <= RUFF_TARGET,
-            f"{factor:.1f}x ruff's time ({cold.value:.2f} s vs {ruff.value:.2f} s)",
-        )
+        say(f"\n(no small file: {small_file} is not in the tree)")
+    lines: list[str] = []
+    for entry in sorted(real, key=lambda entry: -entry[0]):
+        limit = None if lines else PROJECT_TARGET  # the largest project comes first
+        lines += [against(entry[1], entry[2], limit), row(entry[2])]
+    if lines:
+        title = f"Real projects, cold (target: the largest by lines <= {PROJECT_TARGET:g}x ruff)"
+        table(title, *lines)
     else:
-        line(f"within {RUFF_TARGET:.0f}x of ruff, cold", None, "ruff not measured")
-    if warm.ok:
-        line(
-            f"warm re-run < {WARM_TARGET} s",
-            warm.value < WARM_TARGET,
-            f"{warm.value:.3f} s",
-        )
-    else:
-        line(f"warm re-run < {WARM_TARGET} s", None, "not measured")
+        say("\n(no real projects: pass --project NAME=PATH, see bench/README.md)")
+
+    cold, sampled, ruff = c["cold"], c["sampled"], c["ruff_cold"]
+    say(f"\nPeak RSS, default cold stdlib run (target: the largest process <= {RSS_TARGET:g} MB)")
+    rss: list[tuple[str, Case | int]] = [("largest process, main or worker (ru_maxrss)", cold)]
+    if sampled.runs and sampled.runs[0].sampled is not None:
+        wall = sampled.runs[0].wall
+        rss += [(f"/proc sampled every 20 ms in a separate run ({wall:.2f} s wall):", -1)]
+        main, worker, total = sampled.runs[0].sampled
+        rss += [("  main process (VmHWM)", main), ("  largest worker (VmHWM)", worker)]
+        rss += [("  main + workers at the fullest moment (VmRSS; shared pages twice)", total)]
+    rss += [("ruff UP024, cold (one process), for comparison", ruff)]
+    for label, value in rss:
+        if isinstance(value, int):
+            say(f"  {label:<68} {value / KIB_PER_MB:5.0f} MB" if value >= 0 else f"  {label}")
+        elif value.runs:
+            met = verdict(value, None, value.rss_mb, RSS_TARGET) if value is cold else ""
+            say(f"  {label:<68} {value.rss_mb:5.0f} MB  {met}".rstrip())
+    if c["importtime"].runs:
+        answer = libcst_imported(c["importtime"])
+        say(f"\nlibcst imported by a plain check (--jobs 1, stdlib, -X importtime): {answer}")
 
 
-def print_failures(timings: Sequence[Timing], limit: int = 12) -> None:
-    print("\nFailures and files the tools could not handle:")
-    any_shown = False
-    for timing in timings:
-        if timing.skipped is not None:
-            print(f"  {timing.label}: skipped ({timing.skipped})")
-            any_shown = True
-            continue
-        if not timing.failures:
-            continue
-        any_shown = True
-        print(f"  {timing.label}: {len(timing.failures)}")
-        for failure in timing.failures[:limit]:
-            print(f"    {failure}")
-        if len(timing.failures) > limit:
-            print(f"    ... and {len(timing.failures) - limit} more")
-    if not any_shown:
-        print("  none")
+def libcst_imported(probe: Case) -> str:
+    """Whether the ``-X importtime`` run imported libcst, and how many of its modules."""
+    names = [match[1] for match in _IMPORT_TIME.finditer(probe.runs[0].output)]
+    count = sum(name == "libcst" or name.startswith("libcst.") for name in names)
+    answer = f"YES ({count} libcst modules; --keep keeps the log)" if count else "no"
+    return answer if probe.ok else f"{answer}, but the run failed"
 
 
-def print_funnel(result: Funnel, limit: int = 10) -> None:
-    print("\nnetcompat pipeline, file by file in one process (not in the table; default rules):")
-    print(f"  files discovered:                 {result.discovered}")
-    print(f"  pass the text prefilter:          {len(result.prefiltered)}")
-    print(f"  ast.parse failed (go to libcst):  {len(result.ast_failed)}")
-    print(f"  pass an ast gate -> libcst parse: {len(result.gated)}")
-    if result.with_libcst:
-        print(f"  libcst parse or metadata failed:  {len(result.libcst_failed)}")
-        print(f"  findings (before noqa):           {result.findings}")
-        print(f"  metadata computed:                {', '.join(sorted(result.metadata)) or '-'}")
-    else:
-        print("  (libcst phases not run: --funnel-libcst times them)")
-    total = sum(result.phases.values())
-    print(f"  CPU time by phase (sum {total:.2f} s):")
-    for phase, seconds in sorted(result.phases.items(), key=lambda item: -item[1]):
-        share = 100 * seconds / total if total else 0.0
-        print(f"    {phase:<50} {seconds:8.3f} s {share:5.1f} %")
-    print("  per rule: files its text prefilter keeps / its ast gate keeps / only it keeps:")
-    for code, (text_kept, gate_kept, alone) in sorted(result.per_rule.items()):
-        print(f"    {code}: {text_kept:5d} / {gate_kept:5d} / {alone:5d}")
-    for title, rows in (
-        ("largest files passing the prefilter", result.prefiltered),
-        ("largest files passing an ast gate (parsed by libcst)", result.gated),
-    ):
-        print(f"  {title}:")
-        for size, name in sorted(rows, reverse=True)[:limit]:
-            print(f"    {size:9,d} B  {name}")
-        if not rows:
-            print("    none")
-    if result.with_libcst:
-        print(f"  slowest files in libcst (parse + metadata + rules), of {len(result.slowest)}:")
-        for seconds, name in sorted(result.slowest, reverse=True)[:limit]:
-            print(f"    {seconds:7.3f} s  {name}")
-    for title, names in (
-        ("ast.parse failed", result.ast_failed),
-        ("libcst failed", result.libcst_failed),
-        ("CRASHED", result.crashes),
-    ):
-        if names:
-            print(f"  {title}: {', '.join(names[:limit])}{' ...' if len(names) > limit else ''}")
-
-
-# -- the main flow -------------------------------------------------------------------
+# -- the main flow ---------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument(
-        "--stdlib", type=Path, default=None, help="folder to copy (default: this Python's stdlib)"
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    add = parser.add_argument
+    add("--repeat", type=int, default=3, help="rounds; medians are reported (default 3)")
+    add(
+        "--project",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="a real project tree, repeatable (default: bench/real_projects.toml's projects "
+        "found under --real-root)",
     )
-    parser.add_argument(
-        "--work-dir",
-        type=Path,
-        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "netcompat-bench",
-        help="where the tools' virtual environment lives (default: ~/.cache/netcompat-bench)",
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=1, help="timed runs per tool; the median is used"
-    )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=None,
-        help="netcompat --jobs for the cold run (default: all cores)",
-    )
-    parser.add_argument("--skip-fixit", action="store_true", help="do not run Fixit")
-    parser.add_argument(
-        "--fixit-subset",
-        type=int,
-        default=None,
-        metavar="N",
-        help="run Fixit on N evenly spread files and extrapolate by line count",
-    )
-    parser.add_argument(
-        "--fixit",
-        type=Path,
-        default=None,
-        help="a fixit executable to use instead of installing one",
-    )
-    parser.add_argument(
-        "--ruff",
-        type=Path,
-        default=None,
-        help="a ruff executable (default: ruff on PATH, else install)",
-    )
-    parser.add_argument("--fixit-timeout", type=float, default=DEFAULT_FIXIT_TIMEOUT)
-    parser.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="timeout of every other tool"
-    )
-    parser.add_argument(
-        "--skip-funnel",
-        action="store_true",
-        help="skip the walk that counts prefilter and gate passes",
-    )
-    parser.add_argument(
-        "--funnel-libcst",
-        action="store_true",
-        help="in that walk, also time libcst parse, metadata and rules (as slow as --jobs 1)",
-    )
-    parser.add_argument(
-        "--jobs1", action="store_true", help="also time netcompat cold with --jobs 1"
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the copied tree and the tools' logs"
-    )
-    parser.add_argument("--libcst-parse-worker", type=Path, help=argparse.SUPPRESS)
+    add("--real-root", type=Path, default=Path("/work/real"), help="default /work/real")
+    add("--no-projects", action="store_true", help="skip the real projects")
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    add("--stdlib", type=Path, default=stdlib, help="the tree to copy (default: this stdlib)")
+    add("--small-file", default=SMALL_FILE, help=f"relative to --stdlib (default {SMALL_FILE})")
+    add("--source", type=Path, default=REPO_ROOT, help="holds lintrules/ (default: checkout)")
+    add("--ruff", default=shutil.which("ruff") or str(Path(sys.executable).with_name("ruff")))
+    add("--fixit", type=Path, help="also time this Fixit 2 with bench/fixit_trivial_rule.py")
+    add("--timeout", type=float, default=900.0, help="seconds per run (default 900)")
+    add("--record", type=Path, help="also write the output to this Markdown file")
+    add("--keep", action="store_true", help="keep the temporary folder, with every run's log")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.libcst_parse_worker is not None:
-        return libcst_parse_worker(args.libcst_parse_worker)
-    if args.repeat < 1:
-        print("--repeat must be at least 1", file=sys.stderr)
-        return 2
-    source = args.stdlib if args.stdlib is not None else stdlib_dir()
+    projects = []
+    for spec in args.project:
+        name, sep, path = spec.partition("=")
+        if not sep or not Path(path).is_dir():
+            print(f"--project {spec!r}: want NAME=PATH, PATH a folder", file=sys.stderr)
+            return 2
+        projects.append((name, Path(path)))
+    if not projects and not args.no_projects and PROJECTS_TOML.exists():
+        projects = projects_from_toml(PROJECTS_TOML, args.real_root)
     root = Path(tempfile.mkdtemp(prefix="netcompat-bench-"))
+    # On SIGTERM, as on Ctrl-C, kill the running tool's process group and delete ``root``.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        return _bench(args, source, root)
+        bench(args, max(1, args.repeat), projects, root)
     finally:
         if args.keep:
-            print(f"\nkept {root}")
+            say(f"\nkept {root} (logs/ has every run's output)")
         else:
             shutil.rmtree(root, ignore_errors=True)
-
-
-def _netcompat_failures(bench: Bench, timing: Timing, output: Output | None) -> int:
-    """Record the engine's NC9xx findings (unreadable, unparsable, crashed); return all findings."""
-    if output is None:
-        return 0
-    for match in _NETCOMPAT_ENGINE.finditer(output.stdout):
-        timing.failures.append(
-            f"{bench.display(match['path'])}: {match['code']} {match['message'][:120]}"
+    if args.record is not None:
+        command = " ".join(
+            ["python bench/lint_benchmark.py", *(sys.argv[1:] if argv is None else argv)]
         )
-    return sum(1 for line in output.stdout.splitlines() if re.search(r": NC\d{3}", line))
-
-
-def _bench(args: argparse.Namespace, source: Path, root: Path) -> int:
-    import platform
-
-    tree = root / "stdlib"
-    print(f"Python {platform.python_version()} ({sys.executable}) on {platform.platform()}")
-    print(f"copying {source} (*.py only, no site-packages) ...", flush=True)
-    files = copy_tree(source, tree)
-    lines, size = count_lines(files)
-    in_tests = sum(
-        1 for f in files if {"test", "tests", "idle_test"} & set(f.relative_to(tree).parent.parts)
-    )
-    cores = os.cpu_count() or 1
-    print(
-        f"files: {len(files)} ({in_tests} in test folders, included), "
-        f"{lines:,} lines, {size / 1e6:.1f} MB"
-    )
-    print(f"cores: {cores}; netcompat cold run: --jobs {args.jobs or f'default ({cores})'}")
-    print(
-        f"repeats per tool: {args.repeat} (the median is reported); load average {load_average()}\n"
-    )
-
-    config = root / "pyproject.toml"
-    config.write_text(
-        "# netcompat-lint benchmark: default settings\n[tool.netcompat-lint]\n", "utf-8"
-    )
-    bench = Bench(root, tree, args.repeat)
-    source_copy = snapshot_source(root)
-    env = _env_with_path(source_copy)
-    print(f"netcompat rules: {enabled_rules(env, root)}")
-    lint = [
-        sys.executable,
-        "-m",
-        "lintrules",
-        "check",
-        "--config",
-        str(config),
-        "--exit-zero",
-        "-q",
-    ]
-    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    cache_dir = root / ".netcompat_cache"
-    clear_cache = [
-        sys.executable,
-        "-c",
-        "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
-        str(cache_dir),
-    ]
-
-    print("timing:", flush=True)
-    # A --stats option (how many files reached ast and libcst), once the CLI has one.
-    stats = ["--stats"] if "--stats" in _help(lint[:4], env, root) else []
-    cold = Timing("netcompat cold", [*lint, "--no-cache", *stats, *jobs, str(tree)])
-    cold_output = bench.measure(cold, env=env, timeout=args.timeout)
-    findings = _netcompat_failures(bench, cold, cold_output)
-    cold.note = f"--no-cache, {findings} findings"
-    stage_line = re.search(
-        r"^netcompat-lint: \d+ files: .*$", cold_output.stderr if cold_output else "", re.M
-    )
-    cold.note += (
-        f"; {stage_line.group(0).split(': ', 1)[1]}" if stage_line else "; no --stats in this CLI"
-    )
-    # The rules of the linter issue alone (NC0xx), without the socket rules
-    # (NC1xx), which need whole files with their classes: their cost shows
-    # apart.
-    core = Timing(
-        "netcompat cold, NC0 rules", [*lint, "--no-cache", "--select", "NC0", *jobs, str(tree)]
-    )
-    core_output = bench.measure(core, env=env, timeout=args.timeout)
-    core.note = f"--select NC0, {_netcompat_failures(bench, core, core_output)} findings"
-    single = Timing("netcompat cold --jobs 1", [*lint, "--no-cache", "--jobs", "1", str(tree)])
-    if args.jobs1:
-        _netcompat_failures(bench, single, bench.measure(single, env=env, timeout=args.timeout))
-    else:
-        single.skipped = "no --jobs1"
-    fill = Timing("netcompat cold, filling cache", [*lint, *jobs, str(tree)])
-    _netcompat_failures(
-        bench, fill, bench.measure(fill, env=env, timeout=args.timeout, before_each=[clear_cache])
-    )
-    warm = Timing("netcompat warm", [*lint, *jobs, str(tree)])
-    bench.measure(warm, env=env, timeout=args.timeout)
-    warm.note = "every file unchanged since the run above"
-
-    venv = args.work_dir / "venv"
-    ruff = _ruff(args, bench, venv, tree)
-    grep = _grep(bench, tree, args.timeout)
-    parse = _libcst_parse(bench, files, args.timeout)
-    fixit = _fixit(args, bench, venv, files, lines)
-
-    timings = [cold, core, *([single] if args.jobs1 else []), fill, warm, fixit, parse, ruff, grep]
-    print_table(cold, timings)
-    print_targets(cold, warm, fixit, ruff)
-    print("\nThe same targets for the NC0 rules alone (the linter issue's rules):")
-    print_targets(core, warm, fixit, ruff)
-    print_failures(timings)
-    print(
-        f"\nload average at the end: {load_average()} (other work on the machine inflates wall times)"
-    )
-    if not args.skip_funnel:
-        print("\nwalking the pipeline file by file ...", flush=True)
-        print_funnel(funnel(tree, root, source_copy, with_libcst=args.funnel_libcst))
-    if not args.keep:
-        print(f"\n(logs of every run were in {bench.logs}; --keep keeps them)")
+        commit = _output("git", "-C", str(REPO_ROOT), "describe", "--always", "--dirty")
+        head = f"Run at commit {commit}"
+        text = "\n".join(_said)
+        intro = f"{head} on {datetime.date.today()} with `{command}`."
+        args.record.write_text(f"# lint_benchmark.py\n\n{intro}\n\n```\n{text}\n```\n", "utf-8")
     return 0
 
 
-def _ruff(args: argparse.Namespace, bench: Bench, venv: Path, tree: Path) -> Timing:
-    label = "ruff UP024"
-    executable = str(args.ruff) if args.ruff is not None else shutil.which("ruff")
-    if executable is None:
-        problem = ensure_venv(venv, ["ruff"])
-        if problem is not None:
-            return Timing(label, [], skipped=problem)
-        executable = str(_venv_bin(venv, "ruff"))
-    timing = Timing(
-        label,
-        [
-            executable,
-            "check",
-            "--isolated",
-            "--select",
-            "UP024",
-            "--no-cache",
-            "--exit-zero",
-            str(tree),
-        ],
+def _output(*command: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> str:
+    try:
+        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    except OSError:
+        return ""
+    return done.stdout.strip()
+
+
+def bench(
+    args: argparse.Namespace, repeat: int, projects: list[tuple[str, Path]], root: Path
+) -> None:
+    cores = os.cpu_count() or 1
+    say(f"Python {platform.python_version()} ({sys.executable}) on {platform.platform()}")
+    say(f"cores: {cores}{'' if cores == 2 else ' (the targets are for 2)'}; rounds: {repeat}")
+    tree = root / "stdlib"
+    files, lines = copy_tree(args.stdlib, tree)
+    say(f"stdlib: {args.stdlib}: {files} *.py files, {lines:,} lines")
+    script, env = snapshot_linter(args.source, root)
+    (root / "pyproject.toml").write_text("[tool.netcompat-lint]\n", "utf-8")  # default settings
+    probe = "import lintrules; print(lintrules.__file__)"  # from where the script imports it
+    where = _output(sys.executable, "-c", probe, env=env, cwd=script.parent)
+    warning = "" if where.startswith(str(root)) else f"; WARNING: the runs import {where or '?'}"
+    head = _output("git", "-C", str(REPO_ROOT), "describe", "--always", "--dirty")
+    say(f"netcompat-lint: a copy of {args.source} (checkout at {head}){warning}")
+    say(f"ruff: {args.ruff} ({_output(args.ruff, '--version') or 'not runnable'})")
+
+    nc = [str(script), "check", "--exit-zero"]
+    ruff = [args.ruff, "check", "--isolated", "--select", "UP024", "--exit-zero"]
+    cold, ruff_cold = [*nc, "--no-cache"], [*ruff, "--no-cache"]
+    ruff_cached = [*ruff, "--cache-dir", str(root / ".ruff_cache"), str(tree)]
+    nc_cache, ruff_cache = (
+        functools.partial(shutil.rmtree, root / name, ignore_errors=True)
+        for name in (".netcompat_cache", ".ruff_cache")
     )
-    output = bench.measure(timing, timeout=args.timeout)
-    timing.note = _version([executable, "--version"])
-    if output is not None:
-        for match in _RUFF_SYNTAX.finditer(output.stdout):
-            timing.failures.append(
-                f"{bench.display(match['path'])}: syntax error{match['message'][:100]}"
-            )
-    return timing
-
-
-def _grep(bench: Bench, tree: Path, timeout: float) -> Timing:
-    timing = Timing("grep -rl errno", ["grep", "-rl", "errno", str(tree)])
-    if shutil.which("grep") is None:
-        timing.skipped = "no grep on PATH"
-        return timing
-    output = bench.measure(timing, timeout=timeout, ok_codes=(0, 1))
-    if output is not None:
-        timing.note = f"{len(output.stdout.splitlines())} files mention errno"
-    return timing
-
-
-def _libcst_parse(bench: Bench, files: Sequence[Path], timeout: float) -> Timing:
-    list_file = bench.root / "files.txt"
-    list_file.write_text("".join(f"{path}\n" for path in files), "utf-8")
-    timing = Timing(
-        "libcst.parse_module, 1 process",
-        [sys.executable, str(Path(__file__).resolve()), "--libcst-parse-worker", str(list_file)],
-    )
-    output = bench.measure(timing, timeout=timeout)
-    version = _version(
-        [sys.executable, "-c", "import importlib.metadata as m; print(m.version('libcst'))"]
-    )
-    timing.note = f"libcst {version}"
-    if output is not None and output.returncode == 0:
-        try:
-            summary = json.loads(output.stdout)
-        except ValueError:
-            timing.failures.append("the worker printed no summary")
-        else:
-            timing.failures.extend(bench.display(line) for line in summary["failures"])
-            timing.note += (
-                f", {summary['files'] - len(summary['failures'])}/{summary['files']} parsed"
-            )
-    return timing
-
-
-def _fixit(
-    args: argparse.Namespace, bench: Bench, venv: Path, files: Sequence[Path], lines: int
-) -> Timing:
-    label = "Fixit, one trivial rule"
-    if args.skip_fixit:
-        return Timing(label, [], skipped="--skip-fixit")
+    cases = {
+        "cold": Case("netcompat default, cold", [*cold, str(tree)]),
+        "ruff_cold": Case("ruff UP024, cold", [*ruff_cold, str(tree)], "ruff"),
+        "nc0": Case("netcompat --select NC0, cold", [*cold, "--select", "NC0", str(tree)]),
+        "jobs1": Case("netcompat --jobs 1, cold", [*cold, "--jobs", "1", str(tree)]),
+        "fill": Case("netcompat, filling its cache", [*nc, str(tree)], before=nc_cache),
+        "warm": Case("netcompat, warm", [*nc, str(tree)]),
+        "ruff_fill": Case("ruff UP024, filling its cache", ruff_cached, "ruff", before=ruff_cache),
+        "ruff_warm": Case("ruff UP024, warm", ruff_cached, "ruff"),
+    }
+    if (tree / args.small_file).is_file():
+        name, small = Path(args.small_file).name, [str(script), "check", "--no-cache"]
+        cases["small"] = Case(f"netcompat-lint check {name}", [*small, args.small_file], cwd=tree)
+        cases["small"].ok_codes = (0, 1)  # exit 1: findings
+        cases["small_ruff"] = Case(
+            f"ruff UP024 {name}", [*ruff_cold, args.small_file], "ruff", tree
+        )
+    real = []
+    for name, path in projects:
+        copy = root / "projects" / name
+        p_files, p_lines = copy_tree(path, copy)
+        say(f"project {name}: {path}: {p_files} *.py files, {p_lines:,} lines")
+        nc_case = cases[f"nc {name}"] = Case(f"netcompat {name}, cold", [*cold, str(copy)])
+        ruff_case = Case(f"ruff UP024 {name}, cold", [*ruff_cold, str(copy)], "ruff")
+        real.append((p_lines, nc_case, cases.setdefault(f"ruff {name}", ruff_case)))
+    sampled = Case("netcompat default, cold, RSS sampled", [*cold, str(tree)], sample_rss=True)
+    cases["sampled"] = sampled
+    importtime = [sys.executable, "-X", "importtime", *cold, "--jobs", "1", str(tree)]
+    cases["importtime"] = Case("netcompat --jobs 1 -X importtime", importtime)
+    sampled.once = cases["importtime"].once = True
+    for case in cases.values():
+        case.env = env if case.tool == "netcompat" else None
+        if case.tool == "ruff":  # it prints no file count: ask which files it would check
+            target = (case.cwd or root) / case.command[-1]
+            shown = _output(args.ruff, "check", "--isolated", "--show-files", str(target))
+            case.discovered = str(sum(line.endswith(".py") for line in shown.splitlines()))
     if args.fixit is not None:
-        executable = str(args.fixit)
-    else:
-        problem = ensure_venv(venv, ["fixit"])
-        if problem is not None:
-            return Timing(label, [], skipped=problem)
-        executable = str(_venv_bin(venv, "fixit"))
-    rules_dir = bench.root / "fixit_rules"
-    rules_dir.mkdir(exist_ok=True)
-    shutil.copy(BENCH_DIR / f"{FIXIT_RULE_MODULE}.py", rules_dir)
-    targets: list[str] = [str(bench.tree)]
-    scale = 1.0
-    if args.fixit_subset is not None and args.fixit_subset < len(files):
-        chosen = sample(files, max(1, args.fixit_subset))
-        targets = [str(path) for path in chosen]
-        scale = lines / max(1, count_lines(chosen)[0])
-        label += f" ({len(chosen)} files)"
-    timing = Timing(
-        label, [executable, "--rules", FIXIT_RULE_MODULE, "lint", *targets], scale=scale
-    )
-    output = bench.measure(
-        timing, env=_env_with_path(rules_dir), timeout=args.fixit_timeout, ok_codes=(0, 1, 2)
-    )
-    notes = [_version([executable, "--version"])]
-    if scale != 1.0:
-        notes.append(f"time x{scale:.1f} by line count for all files")
-    if output is not None:
-        text = output.stdout + output.stderr
-        if "Failed to load rules" in text:
-            timing.failures.append(
-                "Fixit could not load the trivial rule: the time is not comparable"
-            )
-        for match in _FIXIT_EXCEPTION.finditer(text):
-            timing.failures.append(f"{bench.display(match['path'])}: {match['message'][:120]}")
-        checked = re.search(r"(\d+) files? checked[^\n]*", text)
-        if checked:
-            notes.append(checked.group(0).strip(" \U0001f6e0\ufe0f"))
-    timing.note = ", ".join(notes)
-    return timing
+        rules = root / "fixit_rules"
+        rules.mkdir()
+        shutil.copy(BENCH_DIR / "fixit_trivial_rule.py", rules)
+        fixit = [str(args.fixit), "--rules", "fixit_trivial_rule", "lint", str(tree)]
+        cases["fixit"] = Case(
+            "Fixit 2, a trivial rule (vs netcompat)", fixit, "fixit", ok_codes=(0, 1, 2)
+        )
+        cases["fixit"].env = {**os.environ, "PYTHONPATH": str(rules)}
+    say(f"load average before timing: {load1():.1f}\n")
+    run_rounds(list(cases.values()), repeat, args.timeout, root)
+
+    say(f"\nload average at the end: {load1():.1f}: above {cores}, wall times are inflated (CPU")
+    say("times much less). wall s: median; runs: each run's wall s; MB: peak RSS of the largest")
+    say("single process (max of the runs); found: findings in the last run; cpu x: the ratio")
+    say("of the median CPU times (informational); ratio: of the median wall times (the target)")
+    report(cases, real, args.small_file)
+    print_problems(list(cases.values()), root)
+
+
+def print_problems(cases: list[Case], root: Path) -> None:
+    say("\nProblems (bad exits, timeouts, and the files a tool could not handle in its last run):")
+    seen: dict[tuple[str, ...], list[str]] = {}
+    for case in cases:
+        found = tuple(line.replace(str(root) + os.sep, "") for line in case.problems())
+        if found:
+            seen.setdefault(found, []).append(case.label)
+    for found, labels in seen.items():
+        say(f"  {'; '.join(labels)}: {len(found)}")
+        for line in found[:12]:
+            say(f"    {line}")
+    if not seen:
+        say("  none")
 
 
 if __name__ == "__main__":

@@ -38,9 +38,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from lintrules._cst_rule import Rule  # noqa: E402
 from lintrules.engine import Finding, candidate_rules, decode_source, lint_source  # noqa: E402
 from lintrules.gate import AstIndex  # noqa: E402
-from lintrules.rule import Rule  # noqa: E402
 from lintrules.rules import rules_by_code  # noqa: E402
 
 DEFAULT_RULES = ("NC101", "NC102")

@@ -66,7 +66,7 @@ from libcst.metadata import (
 from ._facts import FACTS_BY_NAME
 from ._nodes import ancestors
 from .fixes import attribute_chain, module_reference
-from .rule import ImportSpec, Rule
+from ._cst_rule import ImportSpec, Rule
 
 __all__ = [
     "ErrnoRead",

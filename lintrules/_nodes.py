@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource
 
-from .rule import Rule
+from ._cst_rule import Rule
 
 # Words that make a test about the platform: ``sys.platform == "win32"``,
 # ``os.name == "nt"``, ``IS_WINDOWS``, ``mswindows``, ``hasattr(...)``.  Whole

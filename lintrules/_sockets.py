@@ -44,7 +44,7 @@ from libcst.metadata import (
 
 from ._nodes import ancestors, code_of, qualified_names
 from .gate import AstIndex
-from .rule import Rule
+from ._cst_rule import Rule
 
 #: Socket methods that send or receive, so can meet a reset (NC101).
 SOCKET_IO_METHODS = frozenset(

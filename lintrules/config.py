@@ -11,19 +11,23 @@ neither the rules nor libcst.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
+import functools
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from . import rules as registry
 from .findings import ENGINE_CODES
+from .noqa import UNUSED_NOQA
 from .rules import RuleInfo
 
 if TYPE_CHECKING:
-    from .rule import FixStyle, Rule
+    from .rule import FixStyle
+    from .rule import RuleBase as Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,6 +35,20 @@ else:  # pragma: no cover - exercised on 3.9 and 3.10
     import tomli as tomllib
 
 SECTION = "tool.netcompat-lint"
+#: The tool's own configuration file: the same keys as ``[tool.netcompat-lint]``, at the top level.
+CONFIG_FILE = "netcompat-lint.toml"
+#: The keys of a ``pyproject.toml`` that other tools define at its top level.
+_PYPROJECT_KEYS = ("build-system", "project", "tool", "dependency-groups")
+_KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "exclude",
+    "extend-exclude",
+    "fix-style",
+    "respect-gitignore",
+)
 FIX_STYLES: tuple[FixStyle, ...] = ("stdlib", "netcompat")
 
 
@@ -68,6 +86,13 @@ class Config:
         """The rules this configuration turns on, as manifest records (no import)."""
         return resolve_infos(self.select, self.extend_select, self.ignore)
 
+    @property
+    def unused_noqa(self) -> bool:
+        """Whether ``NC903`` (unused ``# noqa`` codes) is on: opt-in, by its full code or ``ALL``."""
+        code = UNUSED_NOQA[0]
+        selectors = (*(self.select or ()), *self.extend_select)
+        return any(s in (code, "ALL") for s in selectors) and not _matches(code, self.ignore)
+
     def enabled_rules(self) -> tuple[type[Rule], ...]:
         """The rule classes this configuration turns on (imports the rules)."""
         return resolve_rules(self.select, self.extend_select, self.ignore)
@@ -92,7 +117,8 @@ def _matches(code: str, selectors: Iterable[str]) -> bool:
 
 
 def known_codes() -> set[str]:
-    return {rule.CODE for rule in registry.manifest()} | set(ENGINE_CODES)
+    """Every code a selector may name: the rules', the engine's and ``NC903`` (unused noqa)."""
+    return {rule.CODE for rule in registry.manifest()} | set(ENGINE_CODES) | {UNUSED_NOQA[0]}
 
 
 def validate_selectors(selectors: Iterable[str], where: str) -> tuple[str, ...]:
@@ -164,7 +190,7 @@ def _rule_options() -> dict[str, object]:
 
 
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` at or above ``start``."""
+    """The nearest ``pyproject.toml`` at or above ``start``, whatever it holds."""
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
         # A folder of that name is a broken project, not a reason to read a parent's settings.
@@ -173,31 +199,137 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None, *, root: Path) -> Config:
-    """Read ``[tool.netcompat-lint]`` from ``path`` (defaults when None or absent)."""
-    if path is None:
-        return Config(root=root)
+def find_config(start: Path) -> Path | None:
+    """The configuration file that governs the files in folder ``start``, as ruff finds its own.
+
+    The nearest folder at or above ``start`` with a ``netcompat-lint.toml``,
+    or a ``pyproject.toml`` with a ``[tool.netcompat-lint]`` table (or a
+    table that looks like it, which :func:`load_config` then rejects), wins;
+    in one folder ``netcompat-lint.toml`` comes first.
+    """
+    for directory in (start, *start.parents):
+        found = config_in(directory)
+        if found is not None:
+            return found
+    return None
+
+
+def config_in(directory: Path) -> Path | None:
+    """The configuration file of ``directory`` itself, if it has one (see :func:`find_config`)."""
+    own = directory / CONFIG_FILE
+    candidate = directory / "pyproject.toml"
+    if own.is_file():
+        if candidate.is_file() and _mentions_us(candidate):
+            _reject_lookalikes(candidate)
+        return own
+    if candidate.is_dir() or (candidate.is_file() and _mentions_us(candidate)):
+        return candidate
+    return None
+
+
+def _reject_lookalikes(pyproject: Path) -> None:
+    """A ``[tool.netcompat]`` next to a ``netcompat-lint.toml`` is a mistake too."""
+    tool = _load_toml(pyproject).get("tool", {})
+    for name in tool if isinstance(tool, dict) else ():
+        if _looks_like_ours(name):
+            raise ConfigError(
+                f"{pyproject}: unknown table [tool.{name}]; did you mean [{SECTION}]?"
+            )
+
+
+def _mentions_us(pyproject: Path) -> bool:
+    """Whether ``pyproject`` has our table or one that looks like it (remembered by its stat)."""
+    try:
+        info = pyproject.stat()
+    except OSError:
+        return True  # unreadable: reported when read
+    return _mentions_us_cached(pyproject, info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+@functools.lru_cache(maxsize=1024)
+def _mentions_us_cached(pyproject: Path, mtime_ns: int, size: int, inode: int) -> bool:
+    del mtime_ns, size, inode  # the cache key: a changed file is read again
+    try:
+        with open(pyproject, "rb") as handle:
+            document = tomllib.load(handle)
+    except (OSError, ValueError):
+        return True  # a broken pyproject.toml is reported, as ruff does, not skipped
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        return True
+    return any(name == "netcompat-lint" or _looks_like_ours(name) for name in tool)
+
+
+def _looks_like_ours(name: str) -> bool:
+    """A ``[tool.*]`` table name meant to be ``netcompat-lint`` but spelled otherwise."""
+    if name == "netcompat-lint":
+        return False
+    folded = name.lower().replace("_", "-").replace(".", "-")
+    if folded.startswith("netcompat"):
+        return True
+    return bool(difflib.get_close_matches(folded, ["netcompat-lint"], n=1, cutoff=0.8))
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
-            document = tomllib.load(handle)
+            document: dict[str, Any] = tomllib.load(handle)
+            return document
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from error
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: not UTF-8 ({error.reason})") from error
+
+
+def load_config(path: Path | None, *, root: Path) -> Config:
+    """Read the settings in ``path`` (defaults when None).
+
+    A ``pyproject.toml`` holds them in ``[tool.netcompat-lint]``; any other
+    file (``netcompat-lint.toml``, or a file given with ``--config``) at its
+    top level, as ``ruff.toml`` does.
+    """
+    if path is None:
+        return Config(root=root)
+    document = _load_toml(path)
+    if path.name != "pyproject.toml":
+        if "tool" in document and isinstance(document["tool"], dict):
+            nested = [
+                name
+                for name in document["tool"]
+                if name == "netcompat-lint" or _looks_like_ours(name)
+            ]
+            if nested:
+                raise ConfigError(
+                    f"{path}: [tool.{nested[0]}] is for pyproject.toml; in {path.name} "
+                    "write the settings at the top level, without a table header"
+                )
+        return config_from_table(document, root=root, source=path, where=str(path))
     tool: Any = document.get("tool", {})
     if not isinstance(tool, dict):
         raise ConfigError(f"[tool] in {path} must be a table")
+    for name in tool:
+        if _looks_like_ours(name):
+            raise ConfigError(f"{path}: unknown table [tool.{name}]; did you mean [{SECTION}]?")
+    for key in document:
+        if key not in _PYPROJECT_KEYS and key in (*_KEYS, *_rule_options()):
+            raise ConfigError(
+                f"{path}: top-level key {key!r} is not read; "
+                f"did you mean to put it under [{SECTION}]?"
+            )
     table: Any = tool.get("netcompat-lint", {})
     if not isinstance(table, dict):
         raise ConfigError(f"[{SECTION}] in {path} must be a table")
-    return config_from_table(table, root=path.parent, source=path)
+    return config_from_table(table, root=root, source=path)
 
 
-def config_from_table(table: Mapping[str, object], *, root: Path, source: Path | None) -> Config:
-    """Validate one ``[tool.netcompat-lint]`` table."""
-    where = f"[{SECTION}]" + (f" in {source}" if source else "")
+def config_from_table(
+    table: Mapping[str, object], *, root: Path, source: Path | None, where: str | None = None
+) -> Config:
+    """Validate one ``[tool.netcompat-lint]`` table (or a ``netcompat-lint.toml`` document)."""
+    if where is None:
+        where = f"[{SECTION}]" + (f" in {source}" if source else "")
     rule_options = _rule_options()
     values: dict[str, Any] = {}
     options: dict[str, object] = {}
@@ -233,18 +365,66 @@ def config_from_table(table: Mapping[str, object], *, root: Path, source: Path |
                 )
             options[key] = value
         else:
-            known = sorted(
-                [
-                    "select",
-                    "extend-select",
-                    "ignore",
-                    "per-file-ignores",
-                    "exclude",
-                    "extend-exclude",
-                    "fix-style",
-                    "respect-gitignore",
-                    *rule_options,
-                ]
-            )
-            raise ConfigError(f"{where}: unknown key {key!r} (known keys: {', '.join(known)})")
+            known = sorted([*_KEYS, *rule_options])
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+            raise ConfigError(f"{where}: unknown key {key!r} ({hint})")
     return Config(root=root, source=source, options=options, **values)
+
+
+class ConfigResolver:
+    """Each file's configuration, found as ruff finds its own.
+
+    Without ``override`` (``--config``), a file follows the nearest
+    configuration file at or above its folder (:func:`find_config`); a file
+    with none above it gets the defaults, rooted at the working directory's
+    project (its nearest ``pyproject.toml``, else the working directory).
+    With ``override``, every file follows that one file.  ``adjust`` applies
+    the command line's settings on top of each.
+    """
+
+    def __init__(
+        self,
+        *,
+        cwd: Path,
+        override: Path | None = None,
+        adjust: Callable[[Config], Config] | None = None,
+    ) -> None:
+        self._adjust = adjust if adjust is not None else (lambda config: config)
+        self._by_folder: dict[Path, Config] = {}
+        self._by_source: dict[Path | None, Config] = {}
+        self._override = override
+        pyproject = find_pyproject(cwd)
+        self._default_root = pyproject.parent.resolve() if pyproject is not None else cwd
+        if override is not None:
+            self.base = self._load(override)
+        else:
+            self.base = self.for_folder(cwd)
+
+    def _load(self, source: Path | None) -> Config:
+        config = self._by_source.get(source)
+        if config is None:
+            root = source.parent.resolve() if source is not None else self._default_root
+            config = self._adjust(load_config(source, root=root))
+            self._by_source[source] = config
+        return config
+
+    def for_folder(self, folder: Path) -> Config:
+        """The configuration of the files directly in ``folder``."""
+        if self._override is not None:
+            return self.base
+        config = self._by_folder.get(folder)
+        if config is None:
+            source = config_in(folder)
+            if source is not None:
+                config = self._load(source)
+            elif folder.parent != folder:
+                config = self.for_folder(folder.parent)
+            else:
+                config = self._load(None)
+            self._by_folder[folder] = config
+        return config
+
+    def for_file(self, path: Path) -> Config:
+        """The configuration of ``path``."""
+        return self.for_folder(path.parent)

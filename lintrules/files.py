@@ -253,6 +253,11 @@ def discover(
     return Discovery(_one_name_per_file(sorted(found), found), missing)
 
 
+def excluded_with_parents(path: Path, root: Path, excludes: Sequence[str]) -> bool:
+    """Whether ``excludes`` (relative to ``root``) match ``path`` or a folder above it within ``root``."""
+    return _excluded_with_parents(path, root, excludes)
+
+
 def _excluded_with_parents(path: Path, root: Path, excludes: Sequence[str]) -> bool:
     if _excluded(path, root, excludes):
         return True

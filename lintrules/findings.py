@@ -133,6 +133,10 @@ class SourceResult:
     findings: tuple[Finding, ...]
     fixed_source: bytes | None = None
     fixes_applied: int = 0
+    #: Which noqa codes hid a finding, by the line of their comment
+    #: (:attr:`lintrules.noqa.NoqaIndex.used` of the final source); None when
+    #: the engine does not say, and the front end finds out itself.
+    noqa_used: Mapping[int, frozenset[str]] | None = None
 
 
 def decode_source(data: bytes) -> str:

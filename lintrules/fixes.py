@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 from libcst.metadata import Assignment, ScopeProvider
 
-from .rule import ImportSpec, Replacement, Rule
+from ._cst_rule import ImportSpec, Replacement, Rule
 
 
 def _imports_module(assignment: object, module: str, bound: str) -> bool:

@@ -14,6 +14,15 @@ Rule options are flake8 options named ``--netcompat-<option>`` (in a config
 file ``netcompat-<option> = true``).  The plugin only reports; fixes are
 ``netcompat-lint check --fix``'s job.
 
+The plugin reads netcompat-lint's own configuration too, found as the
+command line finds it: the nearest ``netcompat-lint.toml`` or
+``pyproject.toml`` with ``[tool.netcompat-lint]`` above each file.  Its
+``select``/``extend-select``/``ignore``/``per-file-ignores`` decide which
+rules run (flake8's selection then filters what is shown, and may add opt-in
+rules by full code), its rule options apply unless a ``--netcompat-<option>``
+is given, and the file-level ``# netcompat-lint: noqa`` comment is honoured.
+An invalid configuration stops the run with its one-line message.
+
 The engine's own findings (``NC900`` cannot decode, ``NC901`` cannot
 parse, ``NC902`` a rule crashed) are reported too, and never repeat flake8's
 ``E999``/``E902``: flake8 calls a tree plugin only once it has read the file
@@ -33,13 +42,16 @@ Nothing from flake8 is imported: flake8 stays an optional dependency.
 from __future__ import annotations
 
 import io
+import os
 import tokenize
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import __version__
+from .config import ConfigResolver
 from .engine import lint_source
-from .rule import Rule
+from .rule import RuleBase as Rule
 from .rules import all_rules
 
 if TYPE_CHECKING:
@@ -101,8 +113,10 @@ class NetcompatChecker:
 
     #: The rules to run; :meth:`parse_options` adds opt-in rules selected by code.
     rules: ClassVar[tuple[type[Rule], ...]] = ()
-    #: Rule option values from flake8's options (defaults when unset).
+    #: Rule option values given as flake8 options (those not given are absent).
     rule_options: ClassVar[dict[str, object]] = {}
+    #: netcompat-lint's configuration files, found from each file's folder.
+    resolver: ClassVar[ConfigResolver | None] = None
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
         # flake8 decides a plugin's kind by its parameters: ``tree`` makes this
@@ -121,7 +135,7 @@ class NetcompatChecker:
                 manager.add_option(
                     flag,
                     action="store_true",
-                    default=default,
+                    default=None,
                     parse_from_config=True,
                     help=f"netcompat-lint rule option {name!r} (default: {default})",
                 )
@@ -129,7 +143,7 @@ class NetcompatChecker:
                 manager.add_option(
                     flag,
                     type=type(default),
-                    default=default,
+                    default=None,
                     parse_from_config=True,
                     help=f"netcompat-lint rule option {name!r} (default: {default!r})",
                 )
@@ -142,15 +156,33 @@ class NetcompatChecker:
             *(getattr(options, "extend_select", None) or ()),
         ]
         cls.rules = rules_for(selected)
-        cls.rule_options = {
-            name: getattr(options, _option_dest(name), default)
-            for name, default in _rule_options().items()
-        }
+        given = {name: getattr(options, _option_dest(name), None) for name in _rule_options()}
+        cls.rule_options = {name: value for name, value in given.items() if value is not None}
+        cls.resolver = None
 
     def run(self) -> Iterator[Result]:
         """Yield ``(line, column0, "NCxxx message", type)`` for each finding."""
-        rules = self.rules or default_rules()
-        result = lint_source(source_bytes(self.lines), rules, options=self.rule_options)
+        from .runner import RunOptions, exemption_of, finish
+
+        cls = type(self)
+        if cls.resolver is None:
+            cls.resolver = ConfigResolver(cwd=Path.cwd())
+        path = Path(os.path.abspath(self.filename))
+        config = cls.resolver.for_file(path)
+        chosen = {rule.CODE: rule for rule in config.rules_for(path, config.enabled_rules())}
+        for rule in self.rules or default_rules():
+            if not rule.DEFAULT_ENABLED:
+                chosen.setdefault(rule.CODE, rule)  # an opt-in rule flake8 selects by code
+        data = source_bytes(self.lines)
+        exemption = exemption_of(data)
+        rules = [
+            chosen[code]
+            for code in sorted(chosen)
+            if exemption is None or not exemption.covers(code)
+        ]
+        options = {**config.options, **self.rule_options}
+        raw = lint_source(data, rules, fix_style=config.fix_style, options=options, edits=False)
+        result = finish(data, raw, [rule.CODE for rule in rules], config, RunOptions())
         for finding in result.findings:
             yield (
                 finding.line,

@@ -1,49 +1,44 @@
-"""The rule format: one class per file, holding its code, docs, examples and fixes.
+"""The rule format: one class per file, holding its code, docs, examples and fix.
 
-A rule is a libcst :class:`~libcst.BatchableCSTVisitor`.  The engine runs every
-enabled rule in one batched visit of one tree, so rules never walk the tree
-themselves and never touch files: they call :meth:`Rule.report`, optionally with
-a :class:`Fix`, and the engine decides what to apply and whether the result may
-be written.
+A rule detects on Python's :mod:`ast`, through the file's semantic model
+(:class:`lintrules.analysis.Model`): the engine parses the file once, builds the
+model once, and calls each rule's ``visit_<AstClass>(node)`` methods for the
+nodes of that class, in source order.  A rule never walks the tree and never
+touches files: it calls :meth:`Rule.report`, optionally with a :class:`Fix`.
+
+A fix names the node to replace and what replaces it.  libcst carries it out,
+and only when a fix is wanted: ``--fix``, ``--diff``, the codemods, and the
+edits of JSON/SARIF output.  A plain check never imports libcst.
 
 Everything a user reads about a rule lives on its class:
 
-* ``CODE`` / ``NAME``: the contract (``NC001`` / ``hardcoded-errno``).
+* ``CODE`` / ``NAME``: the contract (``NC002`` / ``platform-only-errno``).
 * ``MESSAGE``: the default finding text; ``FIX_TITLE``: what the fix does.
 * ``FIX_SAFETY``: ``"safe"``, ``"unsafe"`` or ``None`` (never fixes).
 * the class docstring: the long documentation, in sections *What it does*,
   *Why is this bad?*, *Example*, *Use instead*, *Fix safety*, *Known problems*.
-* ``VALID`` / ``INVALID``: examples that are also the rule's tests.
-* ``REQUIRES_TEXT`` and :meth:`Rule.gate`: the cheap checks that let the engine
-  skip files (and skip libcst entirely) when the rule cannot fire.
+* ``VALID`` / ``INVALID``: a handful of examples that are also tests; the
+  rest of a rule's cases live in ``tests/fixtures/``.
+* ``REQUIRES_TEXT``: strings one of which the file must contain for the rule
+  to fire; the engine skips files without them, unparsed.
 """
 
 from __future__ import annotations
 
+import ast
 import textwrap
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Literal, Union
-
-import libcst as cst
-from libcst.metadata import (
-    CodeRange,
-    ParentNodeProvider,
-    PositionProvider,
-    ProviderT,
-    QualifiedNameProvider,
-    ScopeProvider,
-)
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
 from .findings import Safety as Safety
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    import libcst as cst
 
-    from .gate import AstIndex
-    from .reduce import NodeTest
+    from .analysis.model import Model, Span
 
 FixStyle = Literal["stdlib", "netcompat"]
-Replacement = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNode]]
 
 
 @dataclass(frozen=True)
@@ -54,24 +49,36 @@ class ImportSpec:
     name: str | None = None
 
 
+#: What a fix puts in place of its target: Python source (an expression for
+#: an expression, statements for a statement), a function that builds the
+#: libcst replacement from the target's libcst node, or :data:`REMOVE`.
+Replacement = Union[str, "Callable[[cst.CSTNode], Any]", None]
+#: The replacement that deletes the target (a statement, an ``except`` clause,
+#: an import alias).
+REMOVE = None
+
+
 @dataclass(frozen=True)
 class Fix:
-    """A node replacement proposed by a rule.
+    """How to fix a finding: which node, and what takes its place.
 
     Args:
-        replacement: the node that takes the place of ``target``.
+        replacement: source text, a function from the target's libcst node
+            to its libcst replacement (for fixes that keep the target's own
+            comments and spacing), or :data:`REMOVE`.
         safety: ``"safe"`` keeps behaviour on the platform the code was written
-            for and makes it right elsewhere; ``"unsafe"`` may change behaviour.
-        title: one line saying what the fix does, shown in JSON/SARIF output.
-        target: the node to replace; defaults to the reported node.
-        imports: imports the replacement relies on; the engine adds the
-            missing ones after applying the fix.
+            for and makes it right on the others; ``"unsafe"`` may change
+            behaviour and runs only when asked.
+        title: one line saying what the fix does.
+        target: the ``ast`` node to replace; defaults to the reported node.
+        imports: imports the replacement relies on; the fixer adds the
+            missing ones where isort would put them.
     """
 
     replacement: Replacement
     safety: Safety
     title: str
-    target: cst.CSTNode | None = None
+    target: ast.AST | None = None
     imports: tuple[ImportSpec, ...] = ()
 
 
@@ -118,18 +125,43 @@ class RuleContext:
 
 @dataclass
 class Report:
-    """One finding as a rule produced it, before the engine adds the path."""
+    """One finding as a rule produced it, before the engine adds noqa and positions."""
 
     code: str
     name: str
     message: str
-    range: CodeRange
-    node: cst.CSTNode
+    span: Span
+    node: ast.AST | None
     fix: Fix | None
+    #: Where the fix's target is, when it is not the reported node.
+    fix_span: Span | None = None
 
 
-class Rule(cst.BatchableCSTVisitor):
-    """Base class of every rule.  Subclasses live one per file in ``lintrules.rules``."""
+#: ``ast`` classes of syntax newer than Python 3.9: a rule may visit them
+#: everywhere; on an older Python there is simply nothing to visit.
+_NEWER_SYNTAX = frozenset(
+    {
+        "Match",
+        "match_case",
+        "MatchValue",
+        "MatchSingleton",
+        "MatchSequence",
+        "MatchMapping",
+        "MatchClass",
+        "MatchStar",
+        "MatchAs",
+        "MatchOr",  # 3.10
+        "TryStar",  # 3.11
+        "TypeAlias",
+        "TypeVar",
+        "ParamSpec",
+        "TypeVarTuple",  # 3.12
+    }
+)
+
+
+class RuleBase:
+    """What every rule declares, whatever it detects on: its contract and docs."""
 
     CODE: ClassVar[str]
     NAME: ClassVar[str]
@@ -145,19 +177,6 @@ class Rule(cst.BatchableCSTVisitor):
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
 
-    METADATA_DEPENDENCIES: ClassVar[tuple[ProviderT, ...]] = (
-        PositionProvider,
-        ParentNodeProvider,
-        ScopeProvider,
-        QualifiedNameProvider,
-    )
-
-    def __init__(self, context: RuleContext | None = None) -> None:
-        super().__init__()
-        self.context = context if context is not None else RuleContext()
-        self.reports: list[Report] = []
-
-    # -- the cheap gates -------------------------------------------------
     @classmethod
     def needles_in(cls, text: str) -> bool:
         """Whether one of ``REQUIRES_TEXT`` appears in ``text`` (True if there are none)."""
@@ -165,68 +184,9 @@ class Rule(cst.BatchableCSTVisitor):
 
     @classmethod
     def text_gate(cls, text: str) -> bool:
-        """Return False when the file's text proves the rule cannot fire.
-
-        The first and cheapest gate, run on every file: the default keeps a
-        file in which one of ``REQUIRES_TEXT`` appears.  A rule whose needles
-        are common words overrides it with a tighter test (a regular
-        expression on the text) that must still keep every file its
-        :meth:`gate` would keep; the tests check that on every ``INVALID``
-        example and on the standard library.
-        """
+        """Return False when the file's text proves the rule cannot fire."""
         return cls.needles_in(text)
 
-    @classmethod
-    def gate(cls, index: AstIndex) -> bool:
-        """Return False when the file's ``ast`` summary proves the rule cannot fire.
-
-        The default keeps every file.  A test checks that every ``INVALID``
-        example passes its rule's gate, so a gate can never lose a finding that
-        the examples describe.
-        """
-        del index
-        return True
-
-    @classmethod
-    def needs(cls, index: AstIndex) -> NodeTest | None:
-        """Which ``ast`` nodes the rule reads, so other function bodies can go.
-
-        For a check run the engine replaces the body of every function that
-        holds no node passing the returned test by ``...`` before libcst
-        parses the file (see :mod:`lintrules.reduce`).  Return None (the
-        default) when a finding may depend on code in other functions.  A
-        test checks that every example and corpus file gives the same
-        findings with and without the reduction.
-        """
-        del index
-        return None
-
-    # -- helpers for subclasses -------------------------------------------
-    def option(self, name: str) -> object:
-        """The value of rule option ``name`` (the default from ``OPTIONS`` if unset)."""
-        return self.context.options.get(name, self.OPTIONS[name])
-
-    def report(
-        self,
-        node: cst.CSTNode,
-        message: str | None = None,
-        *,
-        fix: Fix | None = None,
-    ) -> None:
-        """Record a finding at ``node``, with an optional fix."""
-        code_range = self.get_metadata(PositionProvider, node)
-        self.reports.append(
-            Report(
-                code=self.CODE,
-                name=self.NAME,
-                message=message if message is not None else self.MESSAGE,
-                range=code_range,
-                node=node,
-                fix=fix,
-            )
-        )
-
-    # -- documentation ---------------------------------------------------
     @classmethod
     def documentation(cls) -> str:
         """The rule's long documentation (its class docstring, dedented)."""
@@ -238,3 +198,59 @@ class Rule(cst.BatchableCSTVisitor):
     def summary(cls) -> str:
         """The first line of the documentation."""
         return cls.documentation().splitlines()[0]
+
+
+class Rule(RuleBase):
+    """Base class of every rule.  Subclasses live one per file in ``lintrules.rules``.
+
+    Define ``visit_<AstClass>(self, node)`` methods (``visit_Attribute``,
+    ``visit_ExceptHandler``...); ask ``self.model`` about names, scopes and
+    parents; call :meth:`report`.
+    """
+
+    def __init__(self, model: Model, context: RuleContext | None = None) -> None:
+        self.model = model
+        self.context = context if context is not None else RuleContext()
+        self.reports: list[Report] = []
+
+    @classmethod
+    def visitors(cls) -> dict[type[ast.AST], str]:
+        """The ``ast`` classes the rule visits, with the method that visits each."""
+        found: dict[type[ast.AST], str] = {}
+        for attribute in dir(cls):
+            if attribute.startswith("visit_"):
+                name = attribute[len("visit_") :]
+                kind = getattr(ast, name, None)
+                if kind is None and name in _NEWER_SYNTAX:
+                    continue  # this Python cannot parse such code, so never has the node
+                if not (isinstance(kind, type) and issubclass(kind, ast.AST)):
+                    raise TypeError(f"{cls.__name__}.{attribute}: ast has no class by that name")
+                found[kind] = attribute
+        return found
+
+    def run(self) -> None:
+        """Visit every node the rule asked for (override to drive the rule differently)."""
+        for kind, attribute in self.visitors().items():
+            nodes = self.model.nodes(kind)
+            if nodes:
+                visit = getattr(self, attribute)
+                for node in nodes:
+                    visit(node)
+
+    def option(self, name: str) -> object:
+        """The value of rule option ``name`` (the default from ``OPTIONS`` if unset)."""
+        return self.context.options.get(name, self.OPTIONS[name])
+
+    def report(self, node: ast.AST, message: str | None = None, *, fix: Fix | None = None) -> None:
+        """Record a finding at ``node``, with an optional fix."""
+        self.reports.append(
+            Report(
+                code=self.CODE,
+                name=self.NAME,
+                message=message if message is not None else self.MESSAGE,
+                span=self.model.span(node),
+                node=node,
+                fix=fix,
+                fix_span=None if fix is None or fix.target is None else self.model.span(fix.target),
+            )
+        )

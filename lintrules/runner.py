@@ -25,9 +25,11 @@ engine, the rules or libcst.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
+import re
 import signal
 import stat
 import sys
@@ -41,7 +43,28 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .config import Config
 from .files import FileChangedError, remove_stale_temporaries, write_atomically
-from .findings import IO_ERROR, Finding, FixLevel, SourceResult, allowed, decode_source
+from .findings import (
+    ENGINE_CODES,
+    IO_ERROR,
+    Edit,
+    Finding,
+    FixInfo,
+    FixLevel,
+    SourceResult,
+    allowed,
+    decode_source,
+)
+from .noqa import (
+    FILE_NOQA_BYTES,
+    UNUSED_NOQA,
+    Exemption,
+    NoqaIndex,
+    UnusedNoqa,
+    file_exemption,
+    has_own_directive,
+    masked,
+    remove_unused,
+)
 from .rules import RuleInfo
 
 if TYPE_CHECKING:
@@ -72,6 +95,8 @@ class FileReport:
     fixes_applied: int = 0
     diff: str | None = None
     written: bool = False
+    #: The fixes made, by code (only with ``RunOptions.show_fixes``).
+    fixed_codes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,11 +105,18 @@ class RunOptions:
     diff: bool = False
     use_cache: bool = True
     jobs: int | None = None
+    #: Give fixable findings their text edits (JSON and SARIF output).
+    edits: bool = False
+    #: Count the fixes made by code (``--show-fixes``).
+    show_fixes: bool = False
 
 
-def _settings_key(rules: Sequence[RuleInfo], config: Config) -> str:
+def _settings_key(rules: Sequence[RuleInfo], config: Config, edits: bool) -> str:
     payload = json.dumps(
         {
+            # Findings recorded without their fix edits must not answer a run that shows them.
+            "edits": edits,
+            "unused_noqa": config.unused_noqa,
             "version": __version__,
             "format": CACHE_FORMAT,
             "rules": [rule.CODE for rule in rules],
@@ -228,12 +260,16 @@ def _io_finding(message: str) -> Finding:
 _WORKER_STATE: dict[str, Any] = {}
 
 
-def _init_worker(fix_level: FixLevel, fix_style: FixStyle, options: Mapping[str, object]) -> None:
-    _WORKER_STATE.update(fix_level=fix_level, fix_style=fix_style, options=dict(options))
+def _init_worker(
+    fix_level: FixLevel, fix_style: FixStyle, options: Mapping[str, object], edits: bool
+) -> None:
+    _WORKER_STATE.update(
+        fix_level=fix_level, fix_style=fix_style, options=dict(options), edits=edits
+    )
 
 
 def _init_pool_worker(
-    fix_level: FixLevel, fix_style: FixStyle, options: Mapping[str, object]
+    fix_level: FixLevel, fix_style: FixStyle, options: Mapping[str, object], edits: bool
 ) -> None:
     # The main process handles Ctrl-C and SIGTERM and stops the pool: a worker
     # must not print a traceback of its own for them, nor outlive the run.
@@ -244,7 +280,23 @@ def _init_pool_worker(
     # (SIGKILL) never tells it to stop: leave when the parent is gone.
     parent = os.getppid()
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    _init_worker(fix_level, fix_style, options)
+    _init_worker(fix_level, fix_style, options, edits)
+    _tune_gc()
+
+
+def _tune_gc() -> None:
+    """Keep the cyclic GC away from what a worker holds for good, and from each file's tree.
+
+    The modules a worker imports live as long as it does: ``gc.freeze()``
+    moves them out of the collector's sight.  An ``ast`` tree and its model
+    are a few hundred thousand young objects that die together when the
+    file is done; the default threshold (700) would walk them over and over.
+    """
+    from . import engine  # noqa: F401  (imported now, so that freeze() covers it)
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -257,16 +309,16 @@ def _exit_with_parent(parent: int) -> None:
 def _lint_in_worker(job: tuple[bytes, tuple[str, ...]]) -> SourceResult:
     # Imported here: a run that lints nothing never loads the engine (libcst).
     from .engine import lint_source
-    from .rules import rules_by_code
+    from .rules import rule_for
 
     data, codes = job
-    table = rules_by_code()
     return lint_source(
         data,
-        [table[code] for code in codes],
+        [rule_for(code) for code in codes],
         fix_level=_WORKER_STATE["fix_level"],
         fix_style=_WORKER_STATE["fix_style"],
         options=_WORKER_STATE["options"],
+        edits=_WORKER_STATE["edits"],
     )
 
 
@@ -337,7 +389,7 @@ def _fix_wanted(findings: Sequence[Finding], fix_level: FixLevel) -> bool:
     return any(f.fix is not None and allowed(fix_level, f.fix.safety) for f in findings)
 
 
-def _unified_diff(path: Path, before: bytes, after: bytes) -> str:
+def unified_diff(path: Path, before: bytes, after: bytes) -> str:
     import difflib
 
     try:
@@ -366,7 +418,11 @@ def run(
 ) -> list[FileReport]:
     """Lint (and fix) ``files``; return one report per file, in order."""
     enabled = config.enabled_infos()
-    cache = Cache(config.root, _settings_key(enabled, config)) if options.use_cache else None
+    cache = (
+        Cache(config.root, _settings_key(enabled, config, options.edits))
+        if options.use_cache
+        else None
+    )
     prefilter = _Prefilter()
     reports = [FileReport(path) for path in files]
     originals: dict[int, bytes] = {}
@@ -405,9 +461,16 @@ def run(
                 report.findings.extend(cached)
                 continue
         rules = config.rules_for(path, enabled)
+        exemption = exemption_of(data)
+        if exemption is not None:
+            rules = tuple(rule for rule in rules if not exemption.covers(rule.CODE))
         # A file that cannot be decoded goes to the engine whatever its text,
         # which reports it (NC900) as lint_source does.
-        if not prefilter.keeps(data, rules) and _decodable(data):
+        if (
+            not prefilter.keeps(data, rules)
+            and _decodable(data)
+            and not (config.unused_noqa and _NOQA_BYTES.search(data))
+        ):
             if cache is not None:
                 cache.put(path, digest, (), file_stamp)
             continue
@@ -424,8 +487,14 @@ def run(
         # Temporary files of runs that were killed while writing (SIGKILL).
         for folder in sorted({Path(os.path.realpath(report.path)).parent for report in reports}):
             remove_stale_temporaries(folder)
-    for (position, _), result in zip(pending, results):
+    for (position, codes), raw in zip(pending, results):
         report = reports[position]
+        result = finish(originals[position], raw, codes, config, options)
+        if options.show_fixes and result.fixed_source is not None:
+            report.fixed_codes = fixed_codes(originals[position], result, codes, config)
+            removed = result.fixes_applied - raw.fixes_applied
+            if removed > 0:
+                report.fixed_codes[UNUSED_NOQA[0]] = removed
         report.findings.extend(result.findings)
         report.fixes_applied = result.fixes_applied
         original = originals[position]
@@ -434,7 +503,7 @@ def run(
                 cache.put(report.path, digests[position], result.findings, stamps[position])
             continue
         if options.diff:
-            report.diff = _unified_diff(
+            report.diff = unified_diff(
                 _display_path(report.path, config.root), original, result.fixed_source
             )
             continue
@@ -459,6 +528,139 @@ def run(
     return reports
 
 
+_NOQA_BYTES = re.compile(rb"noqa", re.IGNORECASE)
+
+
+def exemption_of(data: bytes) -> Exemption | None:
+    """The file-level ``# netcompat-lint: noqa`` comment of ``data``, if any."""
+    if not FILE_NOQA_BYTES.search(data):
+        return None
+    try:
+        return file_exemption(decode_source(data))
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+
+
+def encode_like(original: bytes, text: str) -> bytes:
+    """``text`` in the encoding (and with the BOM) of ``original``."""
+    import io
+    import tokenize
+
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(original).readline)
+    if encoding == "utf-8-sig":
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
+    return text.encode(encoding)
+
+
+def finish(
+    data: bytes,
+    result: SourceResult,
+    codes: Sequence[str],
+    config: Config,
+    options: RunOptions,
+) -> SourceResult:
+    """The engine's result for one file, with what the front end adds to it.
+
+    * the file-level exemption hides the engine's own findings too;
+    * a ``# noqa`` at the finding's noqa row (the end of a multi-line string
+      or of a backslash continuation) hides it, as ruff places them;
+    * with ``NC903`` selected, the ``# noqa`` codes that hid nothing are
+      reported, and removed when safe fixes are applied.
+    """
+    current = result.fixed_source if result.fixed_source is not None else data
+    if not _NOQA_BYTES.search(current):
+        return result
+    try:
+        text = decode_source(current)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return result
+    exemption = file_exemption(text) if FILE_NOQA_BYTES.search(current) else None
+    index = NoqaIndex(text)
+    findings = [
+        f
+        for f in result.findings
+        if not (exemption is not None and exemption.covers(f.code))
+        and not (f.code not in ENGINE_CODES and index.suppresses(f.line, f.code))
+    ]
+    fixed_source = result.fixed_source
+    applied = result.fixes_applied
+    if config.unused_noqa and has_own_directive(text):
+        if result.noqa_used is not None:
+            # The engine said which codes its noqa index used: no second lint.
+            for line, used in result.noqa_used.items():
+                index.used.setdefault(line, set()).update(used)
+            from .config import known_codes
+
+            unused = index.unused(known_codes())
+        else:
+            unused = _unused_noqa(text, index, codes, config)
+        if unused and allowed(options.fix_level, "safe"):
+            fixed_source = encode_like(data, remove_unused(text, unused))
+            applied += len(unused)
+        else:
+            findings.extend(_unused_finding(item) for item in unused)
+            findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return SourceResult(tuple(findings), fixed_source, applied)
+
+
+def _unused_noqa(
+    text: str, index: NoqaIndex, codes: Sequence[str], config: Config
+) -> list[UnusedNoqa]:
+    """The directives of ``text`` whose NC codes hide nothing (lints it with them disarmed)."""
+    from .config import known_codes
+    from .engine import lint_source
+    from .rules import rule_for
+
+    probe = masked(text, index)
+    bare = lint_source(
+        probe.encode("utf-8"),
+        [rule_for(code) for code in codes],
+        fix_style=config.fix_style,
+        options=config.options,
+        edits=False,
+    )
+    for finding in bare.findings:
+        index.suppresses(finding.line, finding.code)
+    return index.unused(known_codes())
+
+
+def _unused_finding(item: UnusedNoqa) -> Finding:
+    directive = item.directive
+    kept = [code for code in directive.codes or () if code not in {*item.unused, *item.unknown}]
+    content = ("# noqa: " + ", ".join(kept)) if kept else ""
+    edit = Edit(content, directive.line, directive.start + 1, directive.line, directive.end + 1)
+    return Finding(
+        UNUSED_NOQA[0],
+        UNUSED_NOQA[1],
+        item.message,
+        directive.line,
+        directive.start + 1,
+        directive.line,
+        directive.end + 1,
+        FixInfo("safe", "Remove unused `noqa` directive", edit),
+    )
+
+
+def fixed_codes(
+    original: bytes, result: SourceResult, codes: Sequence[str], config: Config
+) -> dict[str, int]:
+    """How many findings of each code the fixes in ``result`` removed (for ``--show-fixes``)."""
+    from collections import Counter
+
+    from .engine import lint_source
+    from .rules import rule_for
+
+    before = lint_source(
+        original,
+        [rule_for(code) for code in codes],
+        fix_style=config.fix_style,
+        options=config.options,
+        edits=False,
+    )
+    gone = Counter(f.code for f in before.findings) - Counter(f.code for f in result.findings)
+    return dict(sorted(gone.items()))
+
+
 def _engine_code_ignored(code: str, ignored: Sequence[str]) -> bool:
     return any(selector == "ALL" or code.startswith(selector) for selector in ignored)
 
@@ -479,7 +681,7 @@ def _lint_all(
     workers = options.jobs if options.jobs is not None else (os.cpu_count() or 1)
     total = len(jobs)
     if workers <= 1 or total < POOL_THRESHOLD:
-        _init_worker(options.fix_level, config.fix_style, config.options)
+        _init_worker(options.fix_level, config.fix_style, config.options, options.edits)
         results = []
         for done, job in enumerate(jobs, 1):
             results.append(_lint_in_worker(job))
@@ -494,7 +696,7 @@ def _lint_all(
     pool = ProcessPoolExecutor(
         max_workers=min(workers, total),
         initializer=_init_pool_worker,
-        initargs=(options.fix_level, config.fix_style, dict(config.options)),
+        initargs=(options.fix_level, config.fix_style, dict(config.options), options.edits),
     )
     try:
         for done, (index, result) in enumerate(

@@ -128,6 +128,10 @@ class WinErrorFact(NamedTuple):
     kind: str
     errno: int
     description: str
+    #: The text Windows gives for the code (``FormatMessageW``, Microsoft's
+    #: "System Error Codes" list) as CPython shows it in ``strerror`` and
+    #: ``str()``: CPython strips the trailing period and line break.
+    message: str = ""
 
 
 WINERROR_FACTS: tuple[WinErrorFact, ...] = (
@@ -137,12 +141,14 @@ WINERROR_FACTS: tuple[WinErrorFact, ...] = (
         "reset",
         22,
         "The specified network name is no longer available (asyncio proactor reset)",
+        "The specified network name is no longer available",
     ),
     WinErrorFact(
         1236,
         "ERROR_CONNECTION_ABORTED",
         "aborted",
         22,
+        "The network connection was aborted by the local system",
         "The network connection was aborted by the local system",
     ),
     WinErrorFact(
@@ -151,7 +157,209 @@ WINERROR_FACTS: tuple[WinErrorFact, ...] = (
         "aborted",
         22,
         "The I/O operation has been aborted (socket closed under an overlapped call)",
+        "The I/O operation has been aborted because of either a thread exit or an application request",
     ),
-    WinErrorFact(109, "ERROR_BROKEN_PIPE", "broken_pipe", 32, "The pipe has been ended"),
-    WinErrorFact(232, "ERROR_NO_DATA", "broken_pipe", 32, "The pipe is being closed"),
+    WinErrorFact(
+        109, "ERROR_BROKEN_PIPE", "broken_pipe", 32, "The pipe has been ended",
+        "The pipe has been ended",
+    ),
+    WinErrorFact(
+        232, "ERROR_NO_DATA", "broken_pipe", 32, "The pipe is being closed",
+        "The pipe is being closed",
+    ),
+)
+
+
+class ErrnoText(NamedTuple):
+    """What each platform says for one row of :data:`ERRNO_FACTS`.
+
+    ``netcompat.testing`` shows these texts inside a simulated platform
+    (``os.strerror`` and the injected exceptions' ``strerror`` and ``str()``).
+
+    Where each column comes from:
+
+    ``linux``
+        glibc's ``strerror()`` (``stdio-common/errlist.c``; musl agrees for
+        these rows).
+    ``darwin``
+        Apple Libc's ``strerror()`` (``gen/errlst.c``, the 4.4BSD texts).
+    ``freebsd``
+        FreeBSD libc's ``strerror()`` (``lib/libc/gen/errlst.c``): the same
+        4.4BSD texts as darwin for every row here.
+    ``win32``
+        For a number that is a WinSock code (the ``wsa`` column, which is also
+        Python's ``errno`` value on Windows), the text ``FormatMessageW`` gives
+        (Microsoft's "System Error Codes (9000-11999)"), as CPython shows it in
+        an exception: without the trailing period.  For the CRT's own numbers
+        (``EPIPE``, ``EAGAIN``, ``EBADF``), the Microsoft CRT's ``strerror()``.
+    """
+
+    name: str
+    linux: str
+    darwin: str
+    freebsd: str
+    win32: str
+
+
+# fmt: off
+ERRNO_TEXTS: tuple[ErrnoText, ...] = (
+    ErrnoText("ECONNRESET",
+              "Connection reset by peer",
+              "Connection reset by peer",
+              "Connection reset by peer",
+              "An existing connection was forcibly closed by the remote host"),
+    ErrnoText("ECONNABORTED",
+              "Software caused connection abort",
+              "Software caused connection abort",
+              "Software caused connection abort",
+              "An established connection was aborted by the software in your host machine"),
+    ErrnoText("EPIPE",
+              "Broken pipe",
+              "Broken pipe",
+              "Broken pipe",
+              "Broken pipe"),
+    ErrnoText("ESHUTDOWN",
+              "Cannot send after transport endpoint shutdown",
+              "Can't send after socket shutdown",
+              "Can't send after socket shutdown",
+              "A request to send or receive data was disallowed because the socket had already "
+              "been shut down in that direction with a previous shutdown call"),
+    ErrnoText("ENETRESET",
+              "Network dropped connection on reset",
+              "Network dropped connection on reset",
+              "Network dropped connection on reset",
+              "The connection has been broken due to keep-alive activity detecting a failure "
+              "while the operation was in progress"),
+    ErrnoText("ENOTCONN",
+              "Transport endpoint is not connected",
+              "Socket is not connected",
+              "Socket is not connected",
+              "A request to send or receive data was disallowed because the socket is not "
+              "connected and (when sending on a datagram socket using a sendto call) no address "
+              "was supplied"),
+    ErrnoText("EPROTOTYPE",
+              "Protocol wrong type for socket",
+              "Protocol wrong type for socket",
+              "Protocol wrong type for socket",
+              "A protocol was specified in the socket function call that does not support the "
+              "semantics of the socket type requested"),
+    ErrnoText("ETIMEDOUT",
+              "Connection timed out",
+              "Operation timed out",
+              "Operation timed out",
+              "A connection attempt failed because the connected party did not properly respond "
+              "after a period of time, or established connection failed because connected host "
+              "has failed to respond"),
+    ErrnoText("ECONNREFUSED",
+              "Connection refused",
+              "Connection refused",
+              "Connection refused",
+              "No connection could be made because the target machine actively refused it"),
+    ErrnoText("EHOSTUNREACH",
+              "No route to host",
+              "No route to host",
+              "No route to host",
+              "A socket operation was attempted to an unreachable host"),
+    ErrnoText("ENETUNREACH",
+              "Network is unreachable",
+              "Network is unreachable",
+              "Network is unreachable",
+              "A socket operation was attempted to an unreachable network"),
+    ErrnoText("ENETDOWN",
+              "Network is down",
+              "Network is down",
+              "Network is down",
+              "A socket operation encountered a dead network"),
+    ErrnoText("EHOSTDOWN",
+              "Host is down",
+              "Host is down",
+              "Host is down",
+              "A socket operation failed because the destination host was down"),
+    ErrnoText("EAGAIN",
+              "Resource temporarily unavailable",
+              "Resource temporarily unavailable",
+              "Resource temporarily unavailable",
+              "Resource temporarily unavailable"),
+    ErrnoText("EWOULDBLOCK",
+              "Resource temporarily unavailable",
+              "Resource temporarily unavailable",
+              "Resource temporarily unavailable",
+              "A non-blocking socket operation could not be completed immediately"),
+    ErrnoText("EINPROGRESS",
+              "Operation now in progress",
+              "Operation now in progress",
+              "Operation now in progress",
+              "A blocking operation is currently executing"),
+    ErrnoText("EALREADY",
+              "Operation already in progress",
+              "Operation already in progress",
+              "Operation already in progress",
+              "An operation was attempted on a non-blocking socket that already had an "
+              "operation in progress"),
+    ErrnoText("EADDRINUSE",
+              "Address already in use",
+              "Address already in use",
+              "Address already in use",
+              "Only one usage of each socket address (protocol/network address/port) is "
+              "normally permitted"),
+    ErrnoText("EADDRNOTAVAIL",
+              "Cannot assign requested address",
+              "Can't assign requested address",
+              "Can't assign requested address",
+              "The requested address is not valid in its context"),
+    ErrnoText("EISCONN",
+              "Transport endpoint is already connected",
+              "Socket is already connected",
+              "Socket is already connected",
+              "A connect request was made on an already connected socket"),
+    ErrnoText("ENOTSOCK",
+              "Socket operation on non-socket",
+              "Socket operation on non-socket",
+              "Socket operation on non-socket",
+              "An operation was attempted on something that is not a socket"),
+    ErrnoText("EMSGSIZE",
+              "Message too long",
+              "Message too long",
+              "Message too long",
+              "A message sent on a datagram socket was larger than the internal message buffer "
+              "or some other network limit, or the buffer used to receive a datagram into was "
+              "smaller than the datagram itself"),
+    ErrnoText("ENOBUFS",
+              "No buffer space available",
+              "No buffer space available",
+              "No buffer space available",
+              "An operation on a socket could not be performed because the system lacked "
+              "sufficient buffer space or because a queue was full"),
+    ErrnoText("EBADF",
+              "Bad file descriptor",
+              "Bad file descriptor",
+              "Bad file descriptor",
+              "Bad file descriptor"),
+)
+# fmt: on
+
+
+class StreamEndFact(NamedTuple):
+    """A "peer went away" that no errno carries: the end of a TLS or HTTP stream.
+
+    ``module`` and ``exception`` name the class the standard library raises;
+    ``code`` names the ``module`` constant it carries as ``errno`` (None: no
+    errno); ``message`` is its text.  Sources: CPython ``Modules/_ssl.c``
+    (``PySSL_SetError``, without the OpenSSL reason prefix and the
+    ``(_ssl.c:NNNN)`` suffix, which vary by build) and ``Lib/http/client.py``
+    (``HTTPResponse._read_status``).
+    """
+
+    kind: str
+    module: str
+    exception: str
+    code: str | None
+    message: str
+
+
+STREAM_END_FACTS: tuple[StreamEndFact, ...] = (
+    StreamEndFact("tls_eof", "ssl", "SSLEOFError", "SSL_ERROR_EOF",
+                  "EOF occurred in violation of protocol"),
+    StreamEndFact("remote_disconnected", "http.client", "RemoteDisconnected", None,
+                  "Remote end closed connection without response"),
 )

@@ -136,17 +136,25 @@ for _winfact in WINERROR_FACTS:
 del _fact, _winfact
 
 
+#: The platform :func:`netcompat.testing.simulate_platform` shows, or None.
+#: While it is set, it stands for the running platform (``platform=None``),
+#: so the shim reads errors the way it would on that platform.
+_simulated_platform: str | None = None
+
+
 def _platform_key(platform: str | None) -> str:
     """Map ``platform`` (or the running platform, for None) to a table key.
 
     ``sys.platform``-style spellings are accepted (``"linux"``, ``"freebsd14"``).
+    Inside :func:`netcompat.testing.simulate_platform`, None means the
+    simulated platform.
 
     Raises:
         ValueError: an explicit ``platform`` the table does not describe.
         TypeError: ``platform`` is neither a string nor None.
     """
     if platform is None:
-        name = sys.platform
+        name = sys.platform if _simulated_platform is None else _simulated_platform
     elif isinstance(platform, str):
         name = platform
     else:

@@ -9,6 +9,7 @@ rules stay untouched.
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import subprocess
@@ -92,6 +93,9 @@ def install_rules(monkeypatch: pytest.MonkeyPatch, *extra: type[Rule]) -> None:
     def patched_rules_by_code() -> dict[str, type[Rule]]:
         return {rule.CODE: rule for rule in rules}
 
+    def patched_rule_for(code: str) -> type[Rule]:
+        return patched_rules_by_code()[code]
+
     infos = tuple(RuleInfo.of(rule) for rule in rules)
 
     def patched_manifest() -> tuple[RuleInfo, ...]:
@@ -101,6 +105,7 @@ def install_rules(monkeypatch: pytest.MonkeyPatch, *extra: type[Rule]) -> None:
     # (the configuration reads the manifest, the rest import rules lazily).
     monkeypatch.setattr("lintrules.rules.all_rules", patched_all_rules)
     monkeypatch.setattr("lintrules.rules.rules_by_code", patched_rules_by_code)
+    monkeypatch.setattr("lintrules.rules.rule_for", patched_rule_for)
     monkeypatch.setattr("lintrules.rules.manifest", patched_manifest)
 
 
@@ -109,11 +114,11 @@ class _MarkerRule(Rule):
 
     MARKER = ""
 
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.MARKER:
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id == self.MARKER:
             self.report(node, fix=self.make_fix(node))
 
-    def make_fix(self, node: cst.Name) -> Fix | None:
+    def make_fix(self, node: ast.Name) -> Fix | None:
         del node
         return None
 
@@ -137,8 +142,8 @@ class UnsafeDemo(_MarkerRule):
         Invalid("x = UNSAFE_DEMO\n", "x = unsafe_fixed\n", unsafe=True)
     ]
 
-    def make_fix(self, node: cst.Name) -> Fix | None:
-        return Fix(node.with_changes(value="unsafe_fixed"), "unsafe", self.FIX_TITLE or "")
+    def make_fix(self, node: ast.Name) -> Fix | None:
+        return Fix("unsafe_fixed", "unsafe", self.FIX_TITLE or "")
 
 
 class BrokenFixDemo(_MarkerRule):
@@ -156,8 +161,9 @@ class BrokenFixDemo(_MarkerRule):
     REQUIRES_TEXT = ("BROKEN_DEMO",)
     MARKER = "BROKEN_DEMO"
 
-    def make_fix(self, node: cst.Name) -> Fix | None:
-        return Fix(node.with_changes(value="import"), "safe", self.FIX_TITLE or "")
+    def make_fix(self, node: ast.Name) -> Fix | None:
+        # Built as a node: as source text, "import" would not parse and no fix would be offered.
+        return Fix(_renamed_to_keyword, "safe", self.FIX_TITLE or "")
 
 
 class ImportDemo(_MarkerRule):
@@ -175,9 +181,8 @@ class ImportDemo(_MarkerRule):
     REQUIRES_TEXT = ("IMPORT_DEMO",)
     MARKER = "IMPORT_DEMO"
 
-    def make_fix(self, node: cst.Name) -> Fix | None:
-        replacement = cst.Attribute(value=cst.Name("errno"), attr=cst.Name("ECONNRESET"))
-        return Fix(replacement, "safe", self.FIX_TITLE or "", imports=(ImportSpec("errno"),))
+    def make_fix(self, node: ast.Name) -> Fix | None:
+        return Fix("errno.ECONNRESET", "safe", self.FIX_TITLE or "", imports=(ImportSpec("errno"),))
 
 
 class StyleDemo(_MarkerRule):
@@ -193,9 +198,14 @@ class StyleDemo(_MarkerRule):
     REQUIRES_TEXT = ("STYLE_DEMO",)
     MARKER = "STYLE_DEMO"
 
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.MARKER:
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id == self.MARKER:
             self.report(node, f"style={self.context.fix_style}")
+
+
+def _renamed_to_keyword(node: cst.CSTNode) -> cst.CSTNode:
+    assert isinstance(node, cst.Name)
+    return node.with_changes(value="import")
 
 
 def temporaries(folder: Path) -> list[Path]:

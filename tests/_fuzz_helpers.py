@@ -38,7 +38,8 @@ from lintrules.engine import (
     decode_source,
     lint_source,
 )
-from lintrules.rule import FixStyle, Rule
+from lintrules.rule import FixStyle
+from lintrules.rule import RuleBase as Rule
 
 ENVIRONMENT = "NETCOMPAT_FUZZ_EXAMPLES"
 

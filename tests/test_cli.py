@@ -102,7 +102,6 @@ def test_default_rule_set_reports_nc002(project: Path) -> None:
             ["check", "--config", "nope.toml"], "--config nope.toml: no such file", id="config"
         ),
         pytest.param(["rule", "NC999"], "unknown rule code 'NC999'", id="rule"),
-        pytest.param([], "the following arguments are required: COMMAND", id="no-command"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
@@ -180,12 +179,15 @@ def test_text_format_exactly(project: Path) -> None:
     [fixable] = nc002_messages(RESET_SOURCE)
     [unfixable] = nc002_messages(UNFIXABLE_SOURCE)
     assert result.lines == [
-        f"a.py:2:15: NC002 {fixable}",
+        f"a.py:2:15: NC002 [*] {fixable}",
         f"sub/b.py:2:5: NC002 {unfixable}",
-        "Found 2 findings in 2 files checked. 1 fixable with --fix.",
+        "Found 2 findings in 2 files checked. [*] 1 fixable with --fix.",
     ]
     for line in result.lines[:2]:
         assert re.fullmatch(r"[\w/.]+:\d+:\d+: NC\d{3} .+", line)
+    # "text" is the former name of "concise", the default.
+    assert run_cli("check", *NC002, "--output-format", "text").out == result.out
+    assert run_cli("check", *NC002, "--output-format", "concise").out == result.out
 
 
 def test_paths_outside_the_working_directory_are_absolute(
@@ -198,36 +200,62 @@ def test_paths_outside_the_working_directory_are_absolute(
     assert result.lines[0].startswith(f"{target.as_posix()}:2:15: NC002")
 
 
-def test_json_format_fields(project: Path) -> None:
+def test_json_format_is_ruffs(project: Path) -> None:
     write(project / "a.py", RESET_SOURCE)
     write(project / "b.py", UNFIXABLE_SOURCE)
     result = run_cli("check", *NC002, "--output-format", "json")
     assert result.code == 1
     items = json.loads(result.out)
-    assert [(item["path"], item["line"], item["column"]) for item in items] == [
-        ("a.py", 2, 15),
-        ("b.py", 2, 5),
-    ]
-    fixable, unfixable = items
+    # ruff's fields, with its names and shapes; "name" is ours on top.
+    ruff_fields = {
+        "cell",
+        "code",
+        "end_location",
+        "filename",
+        "fix",
+        "location",
+        "message",
+        "noqa_row",
+        "url",
+    }
     for item in items:
-        assert {
-            "code",
-            "name",
-            "message",
-            "path",
-            "line",
-            "column",
-            "end_line",
-            "end_column",
-            "fix",
-        } <= set(item)
+        assert set(item) == ruff_fields | {"name"}
         assert item["code"] == "NC002"
         assert item["name"] == "platform-only-errno"
+        assert item["url"].endswith("docs/rules.md#nc002-platform-only-errno")
         assert "WSAE" in item["message"]
-    assert (fixable["end_line"], fixable["end_column"]) == (2, 34)
-    assert fixable["fix"]["safety"] == "safe"
-    assert fixable["fix"]["edit"]["content"] == "errno.ECONNRESET"
+        assert item["cell"] is None
+    assert [(item["filename"], item["location"], item["noqa_row"]) for item in items] == [
+        (str(project / "a.py"), {"row": 2, "column": 15}, 2),
+        (str(project / "b.py"), {"row": 2, "column": 5}, 2),
+    ]
+    fixable, unfixable = items
+    assert fixable["end_location"] == {"row": 2, "column": 34}
+    assert fixable["fix"]["applicability"] == "safe"
+    assert fixable["fix"]["message"]
+    [edit] = fixable["fix"]["edits"]
+    assert edit == {
+        "content": "errno.ECONNRESET",
+        "location": {"row": 2, "column": 15},
+        "end_location": {"row": 2, "column": 34},
+    }
     assert unfixable["fix"] is None
+    # The URL points at a heading that exists in docs/rules.md.
+    anchor = fixable["url"].split("#")[1]
+    headings = (REPO / "docs" / "rules.md").read_text(encoding="utf-8").splitlines()
+    assert any(
+        re.sub(r"[^a-z0-9 -]", "", h.lstrip("#").strip().lower()).replace(" ", "-") == anchor
+        for h in headings
+        if h.startswith("#")
+    )
+
+
+def test_json_lines_format(project: Path) -> None:
+    write(project / "a.py", RESET_SOURCE)
+    write(project / "b.py", UNFIXABLE_SOURCE)
+    lines = run_cli("check", *NC002, "--output-format", "json-lines").lines
+    whole = json.loads(run_cli("check", *NC002, "--output-format", "json").out)
+    assert [json.loads(line) for line in lines] == whole
 
 
 def test_json_format_without_findings_is_an_empty_list(project: Path) -> None:
@@ -329,9 +357,16 @@ def test_statistics(project: Path) -> None:
     write(project / "b.py", UNFIXABLE_SOURCE + "Y = errno.WSAEBADF\n")
     result = run_cli("check", *NC002, "--statistics")
     assert result.code == 1
-    assert "     3  NC002  [*] platform-only-errno" in result.lines
-    # With --statistics the summary moves to stderr, keeping stdout parseable.
-    assert result.err.startswith("Found 3 findings")
+    # Only the table, as ruff prints it: no findings, no summary.
+    assert result.lines == [
+        "3\tNC002\t[*] platform-only-errno",
+        "[*] fixable with `netcompat-lint check --fix`",
+    ]
+    assert result.err == ""
+    as_json = run_cli("check", *NC002, "--statistics", "--output-format", "json")
+    assert json.loads(as_json.out) == [
+        {"code": "NC002", "name": "platform-only-errno", "count": 3, "fixable": True}
+    ]
 
 
 def test_quiet_prints_findings_only(project: Path) -> None:
@@ -391,10 +426,22 @@ def test_unsafe_fixes_need_their_flag(project: Path, monkeypatch: pytest.MonkeyP
     listed = run_cli("check", *select)
     assert listed.lines == [
         "a.py:1:5: NC897 UNSAFE_DEMO found",  # no [*]: --fix alone will not fix it
-        "Found 1 finding in 1 file checked. 1 more fixable with --unsafe-fixes.",
+        "Found 1 finding in 1 file checked. 1 unsafe fix available with --fix --unsafe-fixes.",
     ]
     as_json = run_cli("check", *select, "--output-format", "json")
-    assert json.loads(as_json.out)[0]["fix"]["safety"] == "unsafe"
+    assert json.loads(as_json.out)[0]["fix"]["applicability"] == "unsafe"
+
+    # As in ruff, --unsafe-fixes alone writes nothing: it marks the fix, --fix applies it.
+    alone = run_cli("check", *select, "--unsafe-fixes")
+    assert alone.code == 1
+    assert alone.lines == [
+        "a.py:1:5: NC897 [*] UNSAFE_DEMO found",
+        "Found 1 finding in 1 file checked. "
+        "[*] 1 fixable with --fix (--unsafe-fixes alone writes nothing).",
+    ]
+    assert path.read_text() == "x = UNSAFE_DEMO\n"
+    overridden = run_cli("check", *select, "--fix", "--unsafe-fixes", "--no-unsafe-fixes")
+    assert path.read_text() == "x = UNSAFE_DEMO\n" and overridden.code == 1
 
     safe_only = run_cli("check", *select, "--fix")
     assert safe_only.code == 1
@@ -543,7 +590,7 @@ def test_cache_is_written_and_read(project: Path, lint_jobs: list[int]) -> None:
     findings = entries[str(path)][2]
     findings[0]["message"] = "FROM THE CACHE"
     cache_files[0].write_text(json.dumps(document))
-    assert "a.py:2:15: NC002 FROM THE CACHE" in run_cli("check", *NC002).out
+    assert "a.py:2:15: NC002 [*] FROM THE CACHE" in run_cli("check", *NC002).out
 
     # New content, new digest: linted again.
     path.write_text(RESET_SOURCE + "# changed\n")
@@ -648,7 +695,7 @@ def test_rules_lists_every_rule(project: Path) -> None:
     result = run_cli("rules")
     assert result.code == 0
     codes = [line.split()[0] for line in result.lines]
-    assert codes == [*sorted(rules_by_code()), "NC900", "NC901", "NC902"]
+    assert codes == [*sorted(rules_by_code()), "NC900", "NC901", "NC902", "NC903"]
     [nc002] = [line for line in result.lines if line.startswith("NC002 ")]
     assert "platform-only-errno" in nc002 and "fix: safe" in nc002
 
@@ -672,7 +719,7 @@ def test_python_dash_m_lintrules(tmp_path: Path) -> None:
         [*lint_module_argv(), "check", "--select", "NC002", "--no-cache"], tmp_path
     )
     assert done.returncode == 1, done.stderr
-    assert done.stdout.startswith("a.py:2:15: NC002 errno.WSAECONNRESET")
+    assert done.stdout.startswith("a.py:2:15: NC002 [*] errno.WSAECONNRESET")
     assert done.stderr == ""
     bad = run_subprocess([*lint_module_argv(), "check", "--select", "NC999"], tmp_path)
     assert bad.returncode == 2

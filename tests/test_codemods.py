@@ -1,15 +1,13 @@
-"""Every fixing rule is also a libcst codemod command.
+"""netcompat-lint's fixes as one libcst codemod command.
 
-The commands live in :mod:`lintrules.codemods`, one module per fixing rule,
-named like the rule's module; each runs the linter's own fix loop for its rule.
-These tests check that none is missing, run each on its rule's first fixable
-example with libcst's ``CodemodTest``, and run one through ``libcst.tool``.
+``lintrules.codemods.RuleCodemod`` runs the linter's own fix loop for the
+rules ``--rule`` names (every default fixing rule without it).  These tests run
+it on each fixing rule's first fixable example with libcst's ``CodemodTest``,
+check its rule selection, and run it through ``libcst.tool``.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 from pathlib import Path
 
@@ -18,22 +16,23 @@ import pytest
 from _cli_helpers import RESET_FIXED, RESET_SOURCE, UNFIXABLE_SOURCE, UnsafeDemo, run_subprocess
 from libcst.codemod import CodemodContext, CodemodTest
 
-import lintrules.codemods
-from lintrules.codemods import RuleCodemod
-from lintrules.codemods.platform_only_errno import PlatformOnlyErrnoCommand
-from lintrules.rule import Invalid, Rule
+from lintrules.codemods import RuleCodemod, fixing_rules
+from lintrules.rule import Invalid
+from lintrules.rule import RuleBase as Rule
 from lintrules.rules import all_rules
 
 FIXING_RULES = [rule for rule in all_rules() if rule.FIX_SAFETY is not None]
-COMMAND = "lintrules.codemods.platform_only_errno.PlatformOnlyErrnoCommand"
+COMMAND = "lintrules.codemods.RuleCodemod"
 
 
 def command_for(rule: type[Rule]) -> type[RuleCodemod]:
-    module_name = rule.__module__.rpartition(".")[2]
-    module = importlib.import_module(f"lintrules.codemods.{module_name}")
-    command = getattr(module, f"{rule.__name__}Command", None)
-    assert command is not None, f"lintrules/codemods/{module_name}.py lacks {rule.__name__}Command"
-    return command  # type: ignore[no-any-return]
+    """The codemod with ``--rule CODE`` for ``rule`` preset."""
+
+    class OneRule(RuleCodemod):
+        def __init__(self, context: CodemodContext, **kwargs: object) -> None:
+            super().__init__(context, rule=[rule.CODE], **kwargs)  # type: ignore[arg-type]
+
+    return OneRule
 
 
 class _Case(CodemodTest):
@@ -44,27 +43,29 @@ class _Case(CodemodTest):
         self.TRANSFORM = command
 
 
-# -- (a) one command per fixing rule ---------------------------------------------------------
-@pytest.mark.parametrize("rule", FIXING_RULES, ids=[rule.CODE for rule in FIXING_RULES])
-def test_every_fixing_rule_has_a_codemod(rule: type[Rule]) -> None:
-    command = command_for(rule)
-    assert issubclass(command, RuleCodemod)
-    assert command.RULE is rule
-    assert command.DESCRIPTION.startswith(f"{rule.CODE} {rule.NAME}: ")
-    assert "\n" not in command.DESCRIPTION
+# -- (a) which rules a run applies -----------------------------------------------------------------
+def test_default_run_applies_every_default_fixing_rule() -> None:
+    assert fixing_rules() == tuple(rule for rule in FIXING_RULES if rule.DEFAULT_ENABLED)
+    assert RuleCodemod(CodemodContext()).rules == fixing_rules()
 
 
-def test_every_codemod_module_belongs_to_a_fixing_rule() -> None:
-    rule_modules = {rule.__module__.rpartition(".")[2] for rule in FIXING_RULES}
-    codemod_modules = {
-        info.name
-        for info in pkgutil.iter_modules(lintrules.codemods.__path__)
-        if not info.name.startswith("_")
-    }
-    assert codemod_modules == rule_modules
+def test_rule_selectors_take_codes_and_prefixes() -> None:
+    assert [rule.CODE for rule in fixing_rules(["nc002"])] == ["NC002"]
+    prefixed = [rule.CODE for rule in fixing_rules(["NC10"])]
+    assert prefixed == [r.CODE for r in FIXING_RULES if r.CODE.startswith("NC10")]
+    assert "NC008" in [rule.CODE for rule in fixing_rules(["NC008"])]  # opt-in, when named
+
+
+def test_unknown_rule_selector_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="'NC999' names no fixing rule"):
+        fixing_rules(["NC999"])
 
 
 # -- (b) each rule's first fixable example, through CodemodTest -------------------------------
+def _rule(code: str) -> type[Rule]:
+    return next(rule for rule in all_rules() if code == rule.CODE)
+
+
 def _first_fixable(rule: type[Rule]) -> Invalid:
     return next(example for example in rule.INVALID if example.expected is not None)
 
@@ -85,7 +86,7 @@ def test_codemod_on_first_fixable_example(rule: type[Rule]) -> None:
 
 
 def test_codemod_skips_a_file_without_findings() -> None:
-    _Case(PlatformOnlyErrnoCommand).assertCodemod(
+    _Case(command_for(_rule("NC002"))).assertCodemod(
         "import errno\nX = errno.ECONNRESET\n",
         "import errno\nX = errno.ECONNRESET\n",
         expected_skip=True,
@@ -95,7 +96,7 @@ def test_codemod_skips_a_file_without_findings() -> None:
 
 def test_codemod_warns_about_what_it_leaves() -> None:
     context = CodemodContext()
-    _Case(PlatformOnlyErrnoCommand).assertCodemod(
+    _Case(command_for(_rule("NC002"))).assertCodemod(
         UNFIXABLE_SOURCE, UNFIXABLE_SOURCE, context_override=context, expected_skip=True
     )
     [warning] = context.warnings
@@ -105,7 +106,7 @@ def test_codemod_warns_about_what_it_leaves() -> None:
 
 def test_codemod_fixes_and_warns_in_one_file() -> None:
     context = CodemodContext()
-    _Case(PlatformOnlyErrnoCommand).assertCodemod(
+    _Case(command_for(_rule("NC002"))).assertCodemod(
         RESET_SOURCE + "X = errno.WSAEBADF\n",
         RESET_FIXED + "X = errno.WSAEBADF\n",
         context_override=context,
@@ -114,7 +115,9 @@ def test_codemod_fixes_and_warns_in_one_file() -> None:
 
 
 class UnsafeDemoCommand(RuleCodemod):
-    RULE = UnsafeDemo
+    def __init__(self, context: CodemodContext, **kwargs: object) -> None:
+        super().__init__(context, **kwargs)  # type: ignore[arg-type]
+        self.rules = (UnsafeDemo,)
 
 
 def test_unsafe_fixes_need_the_unsafe_option() -> None:
@@ -133,7 +136,7 @@ def test_codemod_keeps_encoding_and_line_endings() -> None:
         b"# -*- coding: latin-1 -*-\r\nimport errno\r\nS = 'caf\xe9'\r\nX = errno.WSAECONNRESET\r\n"
     )
     module = cst.parse_module(before)
-    command = PlatformOnlyErrnoCommand(CodemodContext())
+    command = RuleCodemod(CodemodContext(), rule=["NC002"])
     after = command.transform_module(module)
     assert after.bytes == before.replace(b"WSAECONNRESET", b"ECONNRESET")
 
@@ -153,7 +156,8 @@ def test_libcst_tool_runs_the_command(tmp_path: Path) -> None:
     tool = [sys.executable, "-m", "libcst.tool", "codemod"]
     # --no-format: libcst's default formatter is black, which netcompat does not need.
     done = run_subprocess(
-        [*tool, "-x", COMMAND, "--no-format", "--hide-progress", "-j", "1", str(target)], tmp_path
+        [*tool, "-x", COMMAND, "--no-format", "--hide-progress", "-j", "1", "--rule", "NC002", str(target)],
+        tmp_path,
     )
     assert done.returncode == 0, done.stderr
     assert fixable.read_text() == RESET_FIXED
@@ -165,7 +169,7 @@ def test_libcst_tool_runs_the_command(tmp_path: Path) -> None:
     # libcst.tool only finds commands outside its configured modules with -x.
     without_x = run_subprocess([*tool, COMMAND, "--no-format", str(target)], tmp_path)
     assert without_x.returncode != 0
-    assert "Could not find lintrules.codemods.platform_only_errno" in without_x.stderr
+    assert "Could not find lintrules.codemods" in without_x.stderr
 
 
 def test_libcst_tool_help_shows_the_description_and_options(tmp_path: Path) -> None:
@@ -173,5 +177,15 @@ def test_libcst_tool_help_shows_the_description_and_options(tmp_path: Path) -> N
         [sys.executable, "-m", "libcst.tool", "codemod", "-x", COMMAND, "--help"], tmp_path
     )
     assert done.returncode == 0, done.stderr
-    assert "NC002 platform-only-errno" in done.stdout
-    assert "--unsafe" in done.stdout and "--fix-style" in done.stdout
+    text = " ".join(done.stdout.split())
+    assert RuleCodemod.DESCRIPTION in text
+    assert "--rule" in done.stdout and "--unsafe" in done.stdout and "--fix-style" in done.stdout
+
+
+def test_libcst_tool_rejects_an_unknown_rule(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(RESET_SOURCE)
+    tool = [sys.executable, "-m", "libcst.tool", "codemod", "-x", COMMAND, "--no-format"]
+    done = run_subprocess([*tool, "--rule", "NC999", str(tmp_path / "a.py")], tmp_path)
+    assert done.returncode != 0
+    assert "names no fixing rule" in done.stderr
+    assert (tmp_path / "a.py").read_text() == RESET_SOURCE

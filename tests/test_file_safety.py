@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -184,7 +185,8 @@ def test_syntax_error_is_reported_and_the_run_goes_on(project: Path) -> None:
     good.write_text(RESET_SOURCE)
     code, out = fix()
     assert code == 1
-    assert out.splitlines()[0] == "a_broken.py:3:5: NC901 cannot parse: invalid syntax"
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert out.splitlines()[0] == f"a_broken.py:3:5: NC901 cannot parse with Python {version}: invalid syntax"
     assert broken.read_text() == "import errno\nX = errno.WSAECONNRESET\ny = = 2\n"
     assert good.read_text() == RESET_FIXED
 
@@ -205,7 +207,10 @@ def test_python2_file_is_reported_as_python2(project: Path) -> None:
     assert code == 1
     [line, _summary] = out.splitlines()
     # The column of a Python 2 print statement differs between Python versions.
-    assert re.match(r"old\.py:2:\d+: NC901 cannot parse \(this looks like Python 2 code\): ", line)
+    assert re.match(
+        r"old\.py:2:\d+: NC901 cannot parse with Python 3\.\d+ \(this looks like Python 2 code\): ",
+        line,
+    )
     assert path.read_text() == source
 
 

@@ -40,7 +40,8 @@ import pytest
 
 from lintrules import engine
 from lintrules.engine import Finding, FixLevel, allowed, lint_source
-from lintrules.rule import Fix, Rule
+from lintrules.fixing import cst_pass
+from lintrules.rule import REMOVE, Fix, Rule
 from lintrules.rules import all_rules
 
 #: A position as (1-based line, 0-based column in characters).
@@ -394,14 +395,12 @@ class _RemovesTheStatement(Rule):
     MESSAGE = "broken on purpose"
     FIX_SAFETY = "unsafe"
 
-    def visit_If(self, node: cst.If) -> None:
+    def visit_If(self, node: ast.If) -> None:
         test = node.test
-        if isinstance(test, cst.Comparison):
-            literal = test.comparisons[0].comparator
-            if isinstance(literal, cst.Integer) and literal.value == "104":
-                self.report(
-                    literal, fix=Fix(cst.RemovalSentinel.REMOVE, "unsafe", "remove", target=node)
-                )
+        if isinstance(test, ast.Compare):
+            literal = test.comparators[0]
+            if isinstance(literal, ast.Constant) and literal.value == 104:
+                self.report(literal, fix=Fix(REMOVE, "unsafe", "remove", target=node))
 
 
 class _NamesTheLiteral(Rule):
@@ -412,10 +411,9 @@ class _NamesTheLiteral(Rule):
     MESSAGE = "a number"
     FIX_SAFETY = "unsafe"
 
-    def visit_Integer(self, node: cst.Integer) -> None:
-        if node.value == "104":
-            name = cst.Attribute(cst.Name("errno"), cst.Name("ECONNRESET"))
-            self.report(node, fix=Fix(name, "unsafe", "name it"))
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if node.value == 104:
+            self.report(node, fix=Fix("errno.ECONNRESET", "unsafe", "name it"))
 
 
 def test_mask_accepts_a_fix_that_stays_in_its_expression() -> None:
@@ -440,13 +438,13 @@ def test_mask_catches_a_fix_that_removes_more_than_it_flags() -> None:
 
 def test_mask_catches_a_change_outside_the_flagged_expression() -> None:
     """A fix that also rewrites an untouched line (here: ``limit = 3``) is caught."""
-    original_add_imports = engine.add_imports
+    original_add_imports = cst_pass.add_imports
 
     def add_imports_and_meddle(module: cst.Module, imports: object) -> cst.Module:
         module = original_add_imports(module, imports)  # type: ignore[arg-type]
         return cst.parse_module(module.code.replace("limit = 3", "limit = 4"))
 
-    with mock.patch.object(engine, "add_imports", add_imports_and_meddle):
+    with mock.patch.object(cst_pass, "add_imports", add_imports_and_meddle):
         rounds = fix_rounds(_SAMPLE, [_NamesTheLiteral], max_rounds=1)
     assert rounds and rounds[0].fixes_applied == 1
     problems = round_violations(rounds)

@@ -17,6 +17,7 @@ nested indentation, comments above, CRLF, tabs and non-ASCII text.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -24,14 +25,18 @@ import sys
 import sysconfig
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from lintrules import engine
+from lintrules._cst_rule import Fix, Invalid, Replacement, Rule, RuleContext
 from lintrules.engine import Edit, Finding, lint_source
 from lintrules.fixes import apply_replacements
-from lintrules.rule import Fix, Invalid, Replacement, Rule, RuleContext
+from lintrules.fixing import cst_pass
+from lintrules.rule import Rule as AstRule
 from lintrules.rules import all_rules, rules_by_code
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,11 +88,15 @@ def fixed_by_tree(
     assert module.code == source
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     context = RuleContext(fix_style=fix_style, options=options)  # type: ignore[arg-type]
-    instances = [rule(context) for rule in rules]
+    instances = [rule(context) for rule in rules if issubclass(rule, Rule)]
     wrapper.visit_batched(instances)
     positions = wrapper.resolve(PositionProvider)
     expected: dict[Key, str] = {}
-    for instance in instances:
+    # The ast rules' fixes, carried over to this tree as the engine does.
+    ast_rules = [rule for rule in rules if issubclass(rule, AstRule)]
+    ast_reports = engine._run_ast_rules(ast.parse(source), source, ast_rules, context)
+    carried = [c for _, c in cst_pass._located(ast_reports, module, wrapper) if c is not None]
+    for instance in [*instances, SimpleNamespace(reports=carried)]:
         for report in instance.reports:
             fix = report.fix
             if fix is None:

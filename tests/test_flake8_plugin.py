@@ -22,6 +22,7 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _cli_helpers import REPO, run_cli
@@ -169,6 +170,10 @@ def test_importing_the_plugin_does_not_import_flake8() -> None:
     assert result.stdout.strip() == "False"
 
 
+def _row_column(item: dict[str, Any]) -> tuple[int, int]:
+    return item["location"]["row"], item["location"]["column"]
+
+
 def test_findings_match_netcompat_lint(
     flake8_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -185,7 +190,10 @@ def test_findings_match_netcompat_lint(
     )
     monkeypatch.chdir(tmp_path)
     ours = json.loads(run_cli("check", "--no-cache", "--output-format", "json", ".").out)
-    expected = {(f"./{f['path']}", f["line"], f["column"], f["code"]) for f in ours}
+    expected = {
+        (f"./{Path(f['filename']).relative_to(tmp_path).as_posix()}", *_row_column(f), f["code"])
+        for f in ours
+    }
     assert set(_positions(result.stdout)) == expected
     assert len(expected) == 2  # NC001 twice; the NC002 on line 11 has its noqa
 
@@ -199,8 +207,11 @@ def test_plugin_runs_next_to_flake8s_own_checks(flake8_env: dict[str, str], tmp_
 
 def test_noqa_works_through_flake8(flake8_env: dict[str, str], tmp_path: Path) -> None:
     path = _write(tmp_path, "multiline.py", MULTILINE_NOQA)
-    # The engine alone keeps the finding: its noqa is not on the finding's line.
-    [finding] = lint_source(path.read_bytes(), default_rules()).findings
+    # The noqa is not on the finding's line but on the line its statement
+    # ends, where ruff and flake8 read it: the engine reads it there too.
+    assert lint_source(path.read_bytes(), default_rules()).findings == ()
+    without = MULTILINE_NOQA.replace("  # noqa: NC001", "").encode()
+    [finding] = lint_source(without, default_rules()).findings
     assert (finding.code, finding.line) == ("NC001", 2)
 
     result = flake8(flake8_env, "--isolated", "--select", "NC", "multiline.py", cwd=tmp_path)
@@ -210,6 +221,40 @@ def test_noqa_works_through_flake8(flake8_env: dict[str, str], tmp_path: Path) -
     _write(tmp_path, "multiline.py", other_code)
     result = flake8(flake8_env, "--isolated", "--select", "NC", "multiline.py", cwd=tmp_path)
     assert _positions(result.stdout) == [("multiline.py", 2, 12, "NC001")]
+
+
+def test_netcompat_lint_configuration_is_read(flake8_env: dict[str, str], tmp_path: Path) -> None:
+    # The same file as the command line reads, found from each file's folder.
+    project = tmp_path / "project"
+    (project / "pkg").mkdir(parents=True)
+    _write(project / "pkg", "client.py", CLIENT)
+    _write(project, "pyproject.toml", '[tool.netcompat-lint]\nignore = ["NC001"]\n')
+    result = flake8(flake8_env, "--isolated", "--select", "NC", ".", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+
+    _write(
+        project,
+        "pyproject.toml",
+        '[tool.netcompat-lint]\nper-file-ignores = { "pkg/*" = ["NC0"] }\n',
+    )
+    result = flake8(flake8_env, "--isolated", "--select", "NC", ".", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_a_table_that_looks_like_ours_stops_flake8(
+    flake8_env: dict[str, str], tmp_path: Path
+) -> None:
+    _write(tmp_path, "client.py", CLIENT)
+    _write(tmp_path, "pyproject.toml", '[tool.netcompat]\nignore = ["NC001"]\n')
+    result = flake8(flake8_env, "--isolated", "--select", "NC", ".", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "did you mean [tool.netcompat-lint]?" in result.stderr + result.stdout
+
+
+def test_file_level_exemption_through_flake8(flake8_env: dict[str, str], tmp_path: Path) -> None:
+    _write(tmp_path, "client.py", "# netcompat-lint: noqa: NC001\n" + CLIENT)
+    result = flake8(flake8_env, "--isolated", "--select", "NC", ".", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
 
 
 def test_flake8_config_ignores_and_per_file_ignores(
@@ -315,7 +360,8 @@ def test_engine_findings_pass_through() -> None:
     # reject code that ``ast`` accepts; such an NC901 must not be lost.
     [(line, _, text)] = _run(['print "closed"\n', "import errno\n"])
     assert line == 1
-    assert text.startswith("NC901 cannot parse (this looks like Python 2 code)")
+    assert text.startswith("NC901 cannot parse with Python 3.")
+    assert "(this looks like Python 2 code)" in text
 
 
 def test_source_bytes_round_trips_the_declared_encoding() -> None:

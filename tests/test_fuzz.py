@@ -34,7 +34,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from lintrules.engine import FixLevel
-from lintrules.rule import FixStyle, Rule
+from lintrules.rule import FixStyle
+from lintrules.rule import RuleBase as Rule
 from lintrules.rules import all_rules
 
 RULES: tuple[type[Rule], ...] = all_rules()

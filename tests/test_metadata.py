@@ -35,8 +35,8 @@ from libcst.metadata import (
 )
 
 from lintrules import _metadata
+from lintrules._cst_rule import Invalid, Valid
 from lintrules._metadata import metadata_wrapper, resolve_metadata
-from lintrules.rule import Invalid, Valid
 from lintrules.rules import all_rules
 
 _Node = TypeVar("_Node", bound=cst.CSTNode)

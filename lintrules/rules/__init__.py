@@ -20,7 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from ..rule import Rule
+    from ..rule import RuleBase as Rule
 
 
 class RuleInfo(NamedTuple):
@@ -52,35 +52,49 @@ def manifest() -> tuple[RuleInfo, ...]:
     return RULES
 
 
+def _rule_in(module_name: str) -> type[Rule]:
+    """The one rule class module ``lintrules.rules.<module_name>`` defines."""
+    from ..rule import RuleBase
+
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    classes = [
+        value
+        for value in vars(module).values()
+        # ``Callable[...]`` aliases pass isinstance(x, type) on 3.9.
+        if isinstance(value, type)
+        and not isinstance(value, types.GenericAlias)
+        and issubclass(value, RuleBase)
+        and value.__module__ == module.__name__
+    ]
+    if len(classes) != 1:
+        raise RuntimeError(f"{module.__name__} must define exactly one rule, found {len(classes)}")
+    return classes[0]
+
+
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class, ordered by code."""
-    from ..rule import Rule
-
     found: dict[str, type[Rule]] = {}
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        classes = [
-            value
-            for value in vars(module).values()
-            # ``Callable[...]`` aliases pass isinstance(x, type) on 3.9.
-            if isinstance(value, type)
-            and not isinstance(value, types.GenericAlias)
-            and issubclass(value, Rule)
-            and value is not Rule
-            and value.__module__ == module.__name__
-        ]
-        if len(classes) != 1:
-            raise RuntimeError(
-                f"{module.__name__} must define exactly one rule, found {len(classes)}"
-            )
-        rule = classes[0]
+        rule = _rule_in(info.name)
         if rule.CODE in found:
-            raise RuntimeError(f"duplicate rule code {rule.CODE} in {module.__name__}")
+            raise RuntimeError(f"duplicate rule code {rule.CODE} in {rule.__module__}")
         found[rule.CODE] = rule
     return tuple(found[code] for code in sorted(found))
+
+
+@cache
+def rule_for(code: str) -> type[Rule]:
+    """The rule class of ``code``, importing only its module (named after the rule)."""
+    for info in manifest():
+        if code == info.CODE:
+            rule = _rule_in(info.NAME.replace("-", "_"))
+            if code != rule.CODE:
+                raise RuntimeError(f"the manifest says {code} but the module holds {rule.CODE}")
+            return rule
+    raise KeyError(code)
 
 
 def rules_by_code() -> dict[str, type[Rule]]:

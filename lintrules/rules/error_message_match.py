@@ -25,7 +25,7 @@ from .._facts import FACTS_BY_NAME
 from .._nodes import code_of
 from ..fixes import attribute_chain, module_reference
 from ..gate import AstIndex
-from ..rule import Fix, ImportSpec, Invalid, Rule, Valid
+from .._cst_rule import Fix, ImportSpec, Invalid, Rule, Valid
 
 if TYPE_CHECKING:
     from ..reduce import NodeTest

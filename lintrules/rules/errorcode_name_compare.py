@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import QualifiedNameProvider
+from netcompat.errno_table import (
+    BY_NAME,
+    ERRNO_FACTS,
+    PLATFORMS,
+    WSA_EQUAL_ON_WINDOWS,
+    WSA_NAMES,
+    number_on,
+)
 
-from netcompat._errnos import ERRNO_FACTS, PLATFORMS
-
-from .._errno_exprs import ErrnoWriter, errno_writer, membership, rebuild_elements
-from .._facts import FACTS_BY_NAME, WSA_EQUAL_ON_WINDOWS, WSA_NAMES, number_on
-from ..gate import AstIndex
+from ..analysis.errno_reads import errno_writer, string_literal
+from ..fixing.errno_fixes import errorcode_compare_rewritten
 from ..rule import Fix, Invalid, Rule, Safety, Valid
-
-if TYPE_CHECKING:
-    from ..reduce import NodeTest
 
 #: Names that share their number with another name on some platform
 #: (EAGAIN and EWOULDBLOCK): ``errno.errorcode`` gives only one of them, so a
@@ -34,31 +33,12 @@ _ALIASED: frozenset[str] = frozenset(
     )
 )
 
-_KNOWN = frozenset(FACTS_BY_NAME) | frozenset(WSA_NAMES)
-
-#: Expressions that need parentheses as the operand of a comparison.
-_LOW_PRECEDENCE = (cst.BooleanOperation, cst.Comparison, cst.IfExp, cst.Lambda, cst.NamedExpr)
-
-
-def _operand(node: cst.BaseExpression) -> cst.BaseExpression:
-    low = isinstance(node, _LOW_PRECEDENCE) or (
-        isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not)
-    )
-    if low and not node.lpar:
-        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    return node
-
-
-def _string(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
+_KNOWN = frozenset(BY_NAME) | frozenset(WSA_NAMES)
 
 
 def _portable(name: str) -> str | None:
     """The ``errno`` constant a compared name stands for, None if there is no safe one."""
-    if name in FACTS_BY_NAME:
+    if name in BY_NAME:
         return name
     if name in WSA_EQUAL_ON_WINDOWS:
         return WSA_NAMES[name].name
@@ -260,90 +240,74 @@ class ErrorcodeNameCompare(Rule):
         ),
     ]
 
-    @classmethod
-    def gate(cls, index: AstIndex) -> bool:
-        return bool(index.compared_strings & _KNOWN) and (
-            "errorcode" in index.attributes or "errorcode" in index.imported_names
-        )
-
-    @classmethod
-    def needs(cls, index: AstIndex) -> NodeTest | None:
-        del index
-        return _names_errorcode
-
-    def _key(self, node: cst.BaseExpression, names: Sequence[str]) -> cst.BaseExpression | None:
+    def _key(self, node: ast.expr, names: Sequence[str]) -> ast.expr | None:
         """``K`` when ``node`` is ``errno.errorcode[K]`` or ``errno.errorcode.get(K)``."""
-        if isinstance(node, cst.Subscript):
-            if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        if isinstance(node, ast.Subscript):
+            if isinstance(node.slice, (ast.Tuple, ast.Slice)) or not self._is_errorcode(node.value):
                 return None
-            if not self._is_errorcode(node.value):
-                return None
-            return node.slice[0].slice.value
-        if isinstance(node, cst.Call):
+            return node.slice
+        if isinstance(node, ast.Call):
             func = node.func
-            if not isinstance(func, cst.Attribute) or func.attr.value != "get":
+            if not isinstance(func, ast.Attribute) or func.attr != "get":
                 return None
             if not self._is_errorcode(func.value):
                 return None
             args = node.args
-            if not 1 <= len(args) <= 2 or any(a.keyword is not None or a.star for a in args):
+            if node.keywords or not 1 <= len(args) <= 2:
+                return None
+            if any(isinstance(arg, ast.Starred) for arg in args):
                 return None
             if len(args) == 2:
-                default = args[1].value
-                text = _string(default)
-                if not (isinstance(default, cst.Name) and default.value == "None") and (
-                    text is None or text in names
-                ):
+                default = args[1]
+                text = string_literal(self.model, default)
+                is_none = isinstance(default, ast.Constant) and default.value is None
+                if not is_none and (text is None or text in names):
                     return None
-            return args[0].value
+            return args[0]
         return None
 
-    def _is_errorcode(self, node: cst.BaseExpression) -> bool:
-        return "errno.errorcode" in {
-            q.name for q in self.get_metadata(QualifiedNameProvider, node, set())
-        }
+    def _is_errorcode(self, node: ast.expr) -> bool:
+        return "errno.errorcode" in {q.name for q in self.model.qualified_names(node)}
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        if len(node.comparisons) != 1:
+    def visit_Compare(self, node: ast.Compare) -> None:
+        if len(node.ops) != 1:
             return
-        target = node.comparisons[0]
-        operator = target.operator
-        left, right = node.left, target.comparator
-        container: cst.Tuple | cst.List | cst.Set | None = None
-        if isinstance(operator, (cst.Equal, cst.NotEqual)):
-            if _string(right) is not None:
-                lookup, strings, subject_first = left, [right], True
-            elif _string(left) is not None:
-                lookup, strings, subject_first = right, [left], False
+        operator = node.ops[0]
+        left, right = node.left, node.comparators[0]
+        literal = self._literal
+        if isinstance(operator, (ast.Eq, ast.NotEq)):
+            if (name := literal(right)) is not None:
+                lookup, names, subject_first = left, [name], True
+            elif (name := literal(left)) is not None:
+                lookup, names, subject_first = right, [name], False
             else:
                 return
-        elif isinstance(operator, (cst.In, cst.NotIn)) and isinstance(
-            right, (cst.Tuple, cst.List, cst.Set)
+        elif isinstance(operator, (ast.In, ast.NotIn)) and isinstance(
+            right, (ast.Tuple, ast.List, ast.Set)
         ):
-            if not right.elements or not all(
-                isinstance(e, cst.Element) and _string(e.value) is not None for e in right.elements
-            ):
+            found = [literal(element) for element in right.elts]
+            if not found or None in found:
                 return
-            lookup, strings, subject_first = left, [e.value for e in right.elements], True
-            container = right
+            lookup, names, subject_first = left, [n for n in found if n is not None], True
         else:
             return
-        names = [_string(s) or "" for s in strings]
         if not any(name in _KNOWN for name in names):
             return
-        key = self._key(lookup, names)
-        if key is None:
+        if self._key(lookup, names) is None:
             return
-        negated = isinstance(operator, (cst.NotEqual, cst.NotIn))
-        self._report(node, key, names, container, negated, operator, subject_first)
+        negated = isinstance(operator, (ast.NotEq, ast.NotIn))
+        self._report(node, names, negated, subject_first)
+
+    def _literal(self, node: ast.expr) -> str | None:
+        return string_literal(self.model, node)
 
     def _message(self, names: Sequence[str]) -> str:
         problems: list[str] = []
         for name in dict.fromkeys(names):
             if name in WSA_NAMES:
                 problems.append(f"'{name}' exists only on Windows: never true on Linux and macOS")
-            elif name in FACTS_BY_NAME:
-                fact = FACTS_BY_NAME[name]
+            elif name in BY_NAME:
+                fact = BY_NAME[name]
                 if fact.wsa is not None and fact.wsa == fact.win32:
                     problems.append(
                         f"'{name}' is never true on Windows, where errno.errorcode[{fact.wsa}] "
@@ -358,18 +322,15 @@ class ErrorcodeNameCompare(Rule):
 
     def _report(
         self,
-        node: cst.Comparison,
-        key: cst.BaseExpression,
+        node: ast.Compare,
         names: Sequence[str],
-        container: cst.Tuple | cst.List | cst.Set | None,
         negated: bool,
-        operator: cst.BaseCompOp,
         subject_first: bool,
     ) -> None:
         portable = [_portable(name) for name in names]
         message = self._message(names)
         wanted = [p for p in portable if p is not None]
-        writer = errno_writer(self, node, wanted) if None not in portable else None
+        writer = errno_writer(self.model, node, wanted) if None not in portable else None
         constants = list(dict.fromkeys(wanted))
         spell = writer.spelled if writer is not None else (lambda n: f"errno.{n}")
         suggestion = (
@@ -382,45 +343,10 @@ class ErrorcodeNameCompare(Rule):
         fix = None
         if writer is not None:
             safety: Safety = "unsafe" if any(n in _ALIASED for n in wanted) else "safe"
-            replacement = self._replacement(
-                _operand(key), portable, writer, container, negated, operator, subject_first
-            )
-            if node.lpar:
-                replacement = replacement.with_changes(lpar=node.lpar, rpar=node.rpar)
             fix = Fix(
-                replacement,
+                errorcode_compare_rewritten(portable, writer.prefix, negated, subject_first),
                 safety,
                 self.FIX_TITLE.format(constants=suggestion),
                 imports=writer.imports,
             )
         self.report(node, message, fix=fix)
-
-    @staticmethod
-    def _replacement(
-        key: cst.BaseExpression,
-        names: Sequence[str | None],
-        writer: ErrnoWriter,
-        container: cst.Tuple | cst.List | cst.Set | None,
-        negated: bool,
-        operator: cst.BaseCompOp,
-        subject_first: bool,
-    ) -> cst.Comparison:
-        if container is None:
-            name = names[0]
-            assert name is not None
-            return membership(
-                key,
-                [writer.constant(name)],
-                negated=negated,
-                operator=operator,
-                subject_first=subject_first,
-            )
-        kept = rebuild_elements(container.elements, names, writer)  # type: ignore[arg-type]
-        values = container.with_changes(elements=kept)
-        return membership(key, values, negated=negated, operator=operator)
-
-
-def _names_errorcode(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Attribute) and node.attr == "errorcode") or (
-        isinstance(node, ast.Name) and node.id == "errorcode"
-    )

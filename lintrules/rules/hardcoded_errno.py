@@ -3,46 +3,54 @@
 from __future__ import annotations
 
 import ast
+import copy
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import ParentNodeProvider
+from netcompat.errno_table import (
+    BY_NAME,
+    ERRNO_FACTS,
+    PLATFORM_LABELS,
+    PLATFORMS,
+    ErrnoFact,
+    number_on,
+)
 
-from netcompat._errnos import ERRNO_FACTS, PLATFORMS, ErrnoFact
-
-from .._errno_exprs import (
+from ..analysis.errno_reads import (
     ErrnoRead,
     ErrnoWriter,
     Origin,
-    contains_comment,
     errno_name_of,
     errno_read,
     errno_writer,
-    membership,
-    rebuild_elements,
+    has_comment,
+    int_literal,
+    module_reference,
+    source_text,
 )
-from .._facts import FACTS_BY_NAME, PLATFORM_LABELS, all_numbers, number_on
-from .._nodes import code_of
-from ..fixes import attribute_chain, module_reference
-from ..gate import AstIndex
+from ..fixing.builders import Builder
+from ..fixing.errno_fixes import (
+    case_rewritten,
+    chain_merged,
+    comparison_rewritten,
+    expression_keeping_parens,
+)
 from ..rule import Fix, ImportSpec, Invalid, Rule, RuleContext, Safety, Valid
 
 if TYPE_CHECKING:
-    from ..reduce import NodeTest
+    from ..analysis.model import Model
 
 # -- what a number means, read from the table ----------------------------------
 
-#: Table columns, in the order messages mention them.
-_COLUMNS = ("linux", "darwin", "freebsd", "win32", "wsa", "win32_crt")
+#: The columns a number is read in, in the order messages mention them:
+#: every platform, WinSock's own codes, then the Windows CRT.
+_COLUMNS = (*PLATFORMS, "wsa", "win32_crt")
 #: The Python platform whose ``errno`` module a column describes.
 _PLATFORM_OF = {
-    "linux": "linux",
-    "darwin": "darwin",
-    "freebsd": "freebsd",
-    "win32": "win32",
+    **{platform: platform for platform in PLATFORMS},
     "wsa": "win32",
     "win32_crt": "win32",
 }
@@ -55,13 +63,10 @@ _FAMILY_OF = {
     "wsa": "windows",
     "win32_crt": "windows",
 }
+#: Where a column's number is one, for messages ("on macOS", "in the Windows CRT").
 _WHERE = {
-    "linux": "on Linux",
-    "darwin": "on macOS",
-    "freebsd": "on FreeBSD",
-    "win32": "on Windows",
-    "wsa": "on Windows",
-    "win32_crt": "in the Windows CRT",
+    **{column: f"on {PLATFORM_LABELS[platform]}" for column, platform in _PLATFORM_OF.items()},
+    "win32_crt": f"in {PLATFORM_LABELS['win32_crt']}",
 }
 #: WinSock numbers start here; no POSIX system uses numbers this high.
 _WSA_FLOOR = min(fact.wsa for fact in ERRNO_FACTS if fact.wsa is not None)
@@ -123,62 +128,6 @@ def _portable(number: int) -> bool:
 def _anchored(number: int) -> bool:
     """A number whose socket meaning needs no context: a Linux or WinSock number."""
     return number >= _WSA_FLOOR or any(r.column == "linux" for r in _READINGS[number])
-
-
-#: Numbers that can make a finding: the table's, less those the same everywhere.
-_GATE_NUMBERS = frozenset(n for n in all_numbers() if n in _READINGS and not _portable(n))
-
-#: Those numbers as written in decimal, and the digit runs to look them up in.
-_GATE_NUMBER_TEXTS = frozenset(map(str, _GATE_NUMBERS))
-_DIGITS = re.compile(r"[0-9]+")
-#: Integer literals written otherwise: hexadecimal, octal, binary, with ``_``.
-_OTHER_INT_TOKEN = re.compile(
-    r"\b(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9]\d*(?:_\d+)+)\b"
-)
-#: Blanks in an expression: spaces, line breaks, backslash continuations.
-_GAP = r"(?:\s|\\\r?\n)*"
-#: Just before a compared literal: ``== 104``, ``!= (-104``.
-_OPERATOR_BEFORE = re.compile(rf"(?:==|!=){_GAP}\(?{_GAP}-?{_GAP}\Z")
-#: Just before the bracket of a compared container: ``in (``, ``== [``.
-_CONTAINER_OPERATOR = re.compile(rf"(?:\bin|==|!=){_GAP}\Z")
-#: Just after a compared literal: ``104 == x``, ``104 in x``, ``(104, 54) == x``.
-_OPERATOR_AFTER = re.compile(rf"(?:[^()\[\]{{}}]*[)\]}}])?{_GAP}(?:==|!=|in\b|not{_GAP}in\b)")
-_CASE = re.compile(r"\s*case\b")
-
-
-def _word_or_dot(char: str) -> bool:
-    return char.isalnum() or char in "_."
-
-
-def _compared_here(text: str, start: int, end: int) -> bool:
-    """Whether the literal at ``text[start:end]`` may be compared (a superset).
-
-    Directly after ``==``/``!=``, inside a bracket opened right after ``in``,
-    ``==`` or ``!=`` (lines before, at most), on a ``case`` line, or
-    followed by a comparison.
-    """
-    if _OPERATOR_BEFORE.search(text[max(0, start - 40) : start]):
-        return True
-    if _OPERATOR_AFTER.match(text, end, end + 200):
-        return True
-    line_start = text.rfind("\n", 0, start) + 1
-    if _CASE.match(text, line_start, start):
-        return True
-    # The innermost bracket still open at the literal: the nearest opening
-    # one after which the brackets balance (a few tries, 400 characters back).
-    low = max(0, start - 400)
-    end_at = start
-    for _ in range(8):
-        opening = max(text.rfind(bracket, low, end_at) for bracket in "([{")
-        if opening < 0:
-            return False
-        between = text[opening + 1 : start]
-        opened = sum(between.count(bracket) for bracket in "([{")
-        closed = sum(between.count(bracket) for bracket in ")]}")
-        if opened == closed:
-            return _CONTAINER_OPERATOR.search(text[max(0, opening - 40) : opening]) is not None
-        end_at = opening
-    return False
 
 
 # -- deciding what a group of compared numbers means ------------------------------
@@ -338,7 +287,7 @@ def _plan(
         n for n in converted if not _portable(n) and n not in clauses_ambiguous
     ):
         by_name.setdefault(chosen[number][0].fact.name, []).append(number)
-    clauses = [_clause(numbers, FACTS_BY_NAME[name]) for name, numbers in by_name.items()]
+    clauses = [_clause(numbers, BY_NAME[name]) for name, numbers in by_name.items()]
     clauses += list(clauses_ambiguous.values())
     reset_class = all(
         n is not None and n in chosen and all(r.reset_class for r in chosen[n]) for n in members
@@ -357,25 +306,20 @@ _TRY = "import errno\nimport socket\n\ntry:\n    pass\n"
 class _Compared:
     """One ``subject OP value(s)`` comparison."""
 
-    node: cst.Comparison
+    node: ast.Compare
     read: ErrnoRead
-    subject: cst.BaseExpression
+    subject: ast.expr
     negated: bool
-    operator: cst.BaseCompOp
     subject_first: bool
-    #: the compared values: the literal, or the container's element values
-    values: list[cst.BaseExpression]
-    container: cst.Tuple | cst.List | cst.Set | None
+    #: the compared values: the literal, or the container's elements
+    values: list[ast.expr]
 
     def numbers(self) -> list[int | None]:
-        return [_int_value(v) for v in self.values]
+        return [int_literal(v) for v in self.values]
 
 
-def _int_value(node: cst.BaseExpression) -> int | None:
-    if isinstance(node, cst.Integer):
-        value = node.evaluated_value
-        return value if isinstance(value, int) else None
-    return None
+#: Comments in the text between two operands (which holds no string).
+_COMMENT = re.compile(r"#[^\r\n]*")
 
 
 class HardcodedErrno(Rule):
@@ -1571,120 +1515,81 @@ class HardcodedErrno(Rule):
         ),
     ]
 
-    @classmethod
-    def text_gate(cls, text: str) -> bool:
-        # "errno" is in every file that handles OS errors: a number of the
-        # table must also be compared as a literal, as AstIndex.equality_ints
-        # records it.
-        if not cls.needles_in(text):
-            return False
-        for match in _DIGITS.finditer(text):
-            start, end = match.span()
-            if (
-                match.group() in _GATE_NUMBER_TEXTS
-                and not _word_or_dot(text[start - 1 : start])
-                and not _word_or_dot(text[end : end + 1])
-                and _compared_here(text, start, end)
-            ):
-                return True
-        # 0x68, 0o150, 1_04: rare, so read only when the fast search failed.
-        for match in _OTHER_INT_TOKEN.finditer(text):
-            try:
-                number = int(match.group(), 0)
-            except ValueError:  # "0x_" in a comment
-                continue
-            if number in _GATE_NUMBERS and _compared_here(text, *match.span()):
-                return True
-        return False
-
-    @classmethod
-    def gate(cls, index: AstIndex) -> bool:
-        if not index.equality_ints & _GATE_NUMBERS:
-            return False
-        return (
-            "errno" in index.attributes
-            or "args" in index.attributes  # e.args[0], code, msg = e.args
-            or "getattr" in index.calls
-            or any("errno" in call for call in index.calls)
-        )
-
-    @classmethod
-    def needs(cls, index: AstIndex) -> NodeTest | None:
-        # Every finding compares an errno read, which happens in the function
-        # of the comparison (a local copy of one too).
-        del index
-        return _reads_errno
-
-    def __init__(self, context: RuleContext | None = None) -> None:
-        super().__init__(context)
+    def __init__(self, model: Model, context: RuleContext | None = None) -> None:
+        super().__init__(model, context)
         #: Comparisons already reported as part of a merged ``or``/``and`` run.
         self._handled: set[int] = set()
         #: For a comparison in an unmerged run: the other numbers of the run.
         self._siblings: dict[int, list[int | None]] = {}
 
+    def run(self) -> None:
+        # Chains first: they decide which of their comparisons are merged.
+        for chain in self.model.nodes(ast.BoolOp):
+            self._visit_chain(chain)
+        for comparison in self.model.nodes(ast.Compare):
+            self._visit_comparison(comparison)
+        if sys.version_info >= (3, 10):
+            for match in self.model.nodes(ast.Match):
+                self._visit_match(match)
+
     # -- reading comparisons ------------------------------------------------
 
-    def _compared(self, node: cst.Comparison) -> _Compared | None:
-        if len(node.comparisons) != 1:
+    def _compared(self, node: ast.Compare) -> _Compared | None:
+        if len(node.ops) != 1:
             return None
-        target = node.comparisons[0]
-        operator = target.operator
-        left, right = node.left, target.comparator
-        if isinstance(operator, (cst.Equal, cst.NotEqual)):
-            if isinstance(right, cst.Integer):
+        operator = node.ops[0]
+        left, right = node.left, node.comparators[0]
+        if isinstance(operator, (ast.Eq, ast.NotEq)):
+            if int_literal(right) is not None:
                 subject, literal, subject_first = left, right, True
-            elif isinstance(left, cst.Integer):
+            elif int_literal(left) is not None:
                 subject, literal, subject_first = right, left, False
             else:
                 return None
-            read = errno_read(self, subject)
+            read = errno_read(self.model, subject)
             if read is None:
                 return None
-            negated = isinstance(operator, cst.NotEqual)
-            return _Compared(node, read, subject, negated, operator, subject_first, [literal], None)
-        if isinstance(operator, (cst.In, cst.NotIn)):
-            if not isinstance(right, (cst.Tuple, cst.List, cst.Set)):
+            negated = isinstance(operator, ast.NotEq)
+            return _Compared(node, read, subject, negated, subject_first, [literal])
+        if isinstance(operator, (ast.In, ast.NotIn)):
+            if not isinstance(right, (ast.Tuple, ast.List, ast.Set)) or not right.elts:
                 return None
-            if not right.elements or not all(isinstance(e, cst.Element) for e in right.elements):
+            values = right.elts
+            if any(isinstance(v, ast.Starred) for v in values):
                 return None
-            values = [e.value for e in right.elements]
-            if not any(isinstance(v, cst.Integer) for v in values):
+            if all(int_literal(v) is None for v in values):
                 return None
-            read = errno_read(self, left)
+            read = errno_read(self.model, left)
             if read is None:
                 return None
-            negated = isinstance(operator, cst.NotIn)
-            return _Compared(node, read, left, negated, operator, True, values, right)
+            negated = isinstance(operator, ast.NotIn)
+            return _Compared(node, read, left, negated, True, list(values))
         return None
 
-    # -- building fixes -------------------------------------------------------
+    # -- reporting ----------------------------------------------------------------
 
     def _netcompat_fix(
-        self, read: ErrnoRead, negated: bool, target: cst.BaseExpression
-    ) -> tuple[cst.BaseExpression, str, tuple[ImportSpec, ...]] | None:
+        self, read: ErrnoRead, negated: bool, where: ast.AST
+    ) -> tuple[str, tuple[ImportSpec, ...]] | None:
+        """``netcompat.is_reset(e)`` (``not ...``) when the fix style asks for it and it fits."""
         exception = read.exception
         if (
             self.context.fix_style != "netcompat"
             or read.handler is None
             or read.shape == "local"
-            or not isinstance(exception, cst.Name)
+            or not isinstance(exception, ast.Name)
         ):
             return None
-        reference = module_reference(self, target, "netcompat")
+        reference = module_reference(self.model, where, "netcompat")
         if reference is None:
             return None
         prefix, needs_import = reference
-        call: cst.BaseExpression = cst.Call(
-            attribute_chain(f"{prefix}.is_reset"), [cst.Arg(cst.Name(exception.value))]
-        )
-        spelled = f"{prefix}.is_reset({exception.value})"
-        if negated:
-            call = cst.UnaryOperation(cst.Not(), call)
-            spelled = "not " + spelled
+        spelled = f"{prefix}.is_reset({exception.id})"
         imports = (ImportSpec("netcompat"),) if needs_import else ()
-        return call, spelled, imports
+        return ("not " + spelled if negated else spelled), imports
 
-    def _suggestion(self, writer: ErrnoWriter | None, names: Sequence[str | None]) -> str:
+    @staticmethod
+    def _suggestion(writer: ErrnoWriter | None, names: Sequence[str | None]) -> str:
         wanted = list(dict.fromkeys(n for n in names if n is not None))
         spell = writer.spelled if writer is not None else (lambda name: f"errno.{name}")
         if len(wanted) == 1:
@@ -1693,104 +1598,124 @@ class HardcodedErrno(Rule):
 
     def _finish(
         self,
-        report_node: cst.CSTNode,
-        target: cst.CSTNode,
+        report_node: ast.AST,
         plan: _Plan,
         writer: ErrnoWriter | None,
-        build: Callable[[ErrnoWriter], cst.CSTNode | None],
+        build: Callable[[ErrnoWriter], Builder],
+        *,
+        target: ast.AST | None = None,
         read: ErrnoRead | None = None,
         negated: bool = False,
     ) -> None:
-        """Report ``plan`` at ``report_node`` with a fix replacing ``target``."""
+        """Report ``plan`` at ``report_node``, with a fix replacing ``target`` (default: the node)."""
+        if read is not None and plan.reset_class:
+            netcompat = self._netcompat_fix(read, negated, report_node)
+            if netcompat is not None:
+                spelled, imports = netcompat
+                reset = Fix(
+                    expression_keeping_parens(spelled),
+                    "unsafe",
+                    f"Use {spelled}",
+                    target=target,
+                    imports=imports,
+                )
+                self.report(report_node, f"{plan.message}: use {spelled}", fix=reset)
+                return
         suggestion = self._suggestion(writer, plan.names)
         fix: Fix | None = None
-        if read is not None and plan.reset_class and isinstance(target, cst.BaseExpression):
-            netcompat = self._netcompat_fix(read, negated, target)
-            if netcompat is not None:
-                call, spelled, imports = netcompat
-                call = _with_parens(call, target)
-                message = f"{plan.message}: use {spelled}"
-                fix = Fix(call, "unsafe", f"Use {spelled}", target=target, imports=imports)
-                self.report(report_node, message, fix=fix)
-                return
-        message = f"{plan.message}: compare with {suggestion}"
         if writer is not None:
-            replacement = build(writer)
-            if replacement is not None:
-                fix = Fix(
-                    replacement,
-                    plan.safety,
-                    self.FIX_TITLE.format(constants=suggestion),
-                    target=target,
-                    imports=writer.imports,
-                )
-        self.report(report_node, message, fix=fix)
+            title = self.FIX_TITLE.format(constants=suggestion)
+            fix = Fix(build(writer), plan.safety, title, target=target, imports=writer.imports)
+        self.report(report_node, f"{plan.message}: compare with {suggestion}", fix=fix)
 
-    # -- visitors ----------------------------------------------------------------
+    # -- comparisons, chains of them, match statements ---------------------------
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def _visit_comparison(self, node: ast.Compare) -> None:
         if id(node) in self._handled:
             return
         compared = self._compared(node)
         if compared is None:
             return
-        existing = [errno_name_of(self, v) for v in compared.values]
+        existing = [errno_name_of(self.model, v) for v in compared.values]
         siblings = self._siblings.get(id(node), [])
         plan = _plan(compared.numbers(), existing, compared.read.origin, siblings)
         if plan is None:
             return
-        wanted = [n for n in plan.names if n is not None]
-        writer = errno_writer(self, node, wanted)
+        writer = errno_writer(self.model, node, [n for n in plan.names if n is not None])
+        negated = compared.negated
 
-        def build(writer: ErrnoWriter) -> cst.BaseExpression | None:
-            return _rewrite(compared, plan.names, existing, writer)
+        def build(writer: ErrnoWriter) -> Builder:
+            return comparison_rewritten(plan.names, existing, writer.prefix, negated)
 
-        self._finish(node, node, plan, writer, build, compared.read, compared.negated)
+        self._finish(node, plan, writer, build, read=compared.read, negated=negated)
 
-    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        parent = self.get_metadata(ParentNodeProvider, node, None)
-        if (
-            isinstance(parent, cst.BooleanOperation)
-            and parent.left is node
-            and not node.lpar
-            and type(parent.operator) is type(node.operator)
-        ):
-            return  # not the top of its chain
-        first_operand, links = _chain(node)
-        prefixes: list[cst.BaseExpression] = [first_operand, *links]
-        operands = [first_operand] + [link.right for link in links]
-        negated = isinstance(node.operator, cst.And)
-        compared = [self._chain_member(o, negated) for o in operands]
+    def _visit_chain(self, node: ast.BoolOp) -> None:
+        """Merge runs of comparisons of one errno in an ``or`` (``and``) chain."""
+        operands = node.values
+        negated = isinstance(node.op, ast.And)
+        compared = [self._chain_member(node, index, negated) for index in range(len(operands))]
         start = 0
         while start < len(operands):
             first = compared[start]
             end = start
             if first is not None:
-                key = code_of(first.subject)
+                key = source_text(self.model, first.subject)
                 while (
                     end + 1 < len(operands)
                     and (following := compared[end + 1]) is not None
-                    and code_of(following.subject) == key
-                    and not contains_comment(links[end].operator)
+                    and source_text(self.model, following.subject) == key
+                    and "#" not in self._gap_before(node, end + 1)
                 ):
                     end += 1
             if end > start:
-                self._merge_run(prefixes, compared, start, end, negated)
+                self._merge_run(node, compared, start, end, negated)
             start = end + 1
 
-    def _chain_member(self, node: cst.BaseExpression, negated: bool) -> _Compared | None:
-        if not isinstance(node, cst.Comparison) or node.lpar or contains_comment(node):
+    def _gap_before(self, chain: ast.BoolOp, index: int) -> str:
+        """The text before operand ``index`` of ``chain``, from the end of the one before.
+
+        That is the ``or``/``and`` with its blanks, comments and the
+        operands' own parentheses; for the first operand, from the chain's
+        start (which takes in the operand's parentheses).
+        """
+        source = self.model.source
+        if index == 0:
+            span = self.model.span(chain)
+            line, column = span.line, span.column
+        else:
+            span = self.model.span(chain.values[index - 1])
+            line, column = span.end_line, span.end_column
+        end = self.model.span(chain.values[index])
+        if line == end.line:
+            return source.line(line)[column : end.column]
+        lines = [source.line(line)[column:]]
+        lines.extend(source.line(n) for n in range(line + 1, end.line))
+        lines.append(source.line(end.line)[: end.column])
+        return "\n".join(lines)
+
+    def _chain_member(self, chain: ast.BoolOp, index: int, negated: bool) -> _Compared | None:
+        """The comparison at ``index`` of ``chain`` if it may merge with its neighbours.
+
+        It must compare the errno with integer literals only, with the
+        chain's polarity (``==``/``in`` under ``or``, ``!=``/``not in`` under
+        ``and``), and be neither parenthesised nor commented.
+        """
+        node = chain.values[index]
+        if not isinstance(node, ast.Compare):
             return None
         compared = self._compared(node)
         if compared is None or compared.negated != negated:
             return None
-        if not all(isinstance(v, cst.Integer) for v in compared.values):
+        if any(int_literal(v) is None for v in compared.values):
+            return None
+        parenthesised = "(" in _COMMENT.sub("", self._gap_before(chain, index))
+        if parenthesised or has_comment(self.model, node):
             return None
         return compared
 
     def _merge_run(
         self,
-        prefixes: list[cst.BaseExpression],
+        chain: ast.BoolOp,
         compared: list[_Compared | None],
         start: int,
         end: int,
@@ -1814,167 +1739,103 @@ class HardcodedErrno(Rule):
             return
         for member in run:
             self._handled.add(id(member.node))
-        target = prefixes[end]
-        writer = errno_writer(self, first.node, [n for n in plan.names if n is not None])
-        values_nodes = [v for c in run for v in c.values]
+        writer = errno_writer(self.model, first.node, [n for n in plan.names if n is not None])
+        names = plan.names
 
-        def build(writer: ErrnoWriter) -> cst.BaseExpression:
-            values: list[cst.BaseExpression] = []
-            seen: set[str] = set()
-            for value, name in zip(values_nodes, plan.names):
-                if name is None:
-                    values.append(value)
-                elif name not in seen:
-                    seen.add(name)
-                    values.append(writer.constant(name))
-            merged = membership(
-                first.subject,
-                values,
-                negated=negated,
-                operator=first.operator,
-                subject_first=first.subject_first or len(values) > 1,
-            )
-            if start == 0:
-                return merged.with_changes(lpar=target.lpar, rpar=target.rpar)
-            before = prefixes[start]
-            assert isinstance(before, cst.BooleanOperation)
-            return cst.BooleanOperation(
-                left=prefixes[start - 1],
-                operator=before.operator,
-                right=merged,
-                lpar=target.lpar,
-                rpar=target.rpar,
-            )
+        def build(writer: ErrnoWriter) -> Builder:
+            return chain_merged(start, names, writer.prefix, negated)
 
-        self._finish(first.node, target, plan, writer, build, first.read, negated)
+        target = _chain_prefix(chain, end)
+        self._finish(
+            first.node, plan, writer, build, target=target, read=first.read, negated=negated
+        )
 
-    def visit_Match(self, node: cst.Match) -> None:
-        read = errno_read(self, node.subject)
-        if read is None:
-            return
-        for case in node.cases:
-            self._match_case(case, read)
+    def _visit_match(self, node: ast.AST) -> None:
+        if sys.version_info >= (3, 10):  # match statements: Python 3.10+
+            assert isinstance(node, ast.Match)
+            read = errno_read(self.model, node.subject)
+            if read is not None:
+                for case in node.cases:
+                    pattern = case.pattern
+                    if isinstance(pattern, ast.MatchValue):
+                        self._match_case(pattern, [pattern.value], read.origin)
+                    elif isinstance(pattern, ast.MatchOr) and all(
+                        isinstance(p, ast.MatchValue) for p in pattern.patterns
+                    ):
+                        values = [getattr(p, "value") for p in pattern.patterns]  # noqa: B009
+                        self._match_case(pattern, values, read.origin)
 
-    def _match_case(self, case: cst.MatchCase, read: ErrnoRead) -> None:
-        pattern = case.pattern
-        if isinstance(pattern, cst.MatchValue):
-            values = [pattern.value]
-        elif isinstance(pattern, cst.MatchOr) and all(
-            isinstance(e.pattern, cst.MatchValue) for e in pattern.patterns
-        ):
-            values = [
-                e.pattern.value for e in pattern.patterns if isinstance(e.pattern, cst.MatchValue)
-            ]
-        else:
-            return
-        numbers = [_int_value(v) for v in values]
-        existing = [errno_name_of(self, v) for v in values]
-        plan = _plan(numbers, existing, read.origin)
+    def _match_case(self, pattern: ast.AST, values: list[ast.expr], origin: Origin) -> None:
+        """``case 104:`` (a MatchValue) or ``case 104 | 54:`` (a MatchOr of them)."""
+        numbers = [int_literal(v) for v in values]
+        existing = [errno_name_of(self.model, v) for v in values]
+        plan = _plan(numbers, existing, origin)
         if plan is None:
             return
-        writer = errno_writer(self, case, [n for n in plan.names if n is not None], dotted=True)
+        wanted = [n for n in plan.names if n is not None]
+        writer = errno_writer(self.model, pattern, wanted, dotted=True)
+        names = plan.names
 
-        def build(writer: ErrnoWriter) -> cst.MatchPattern:
-            if isinstance(pattern, cst.MatchValue):
-                name = plan.names[0]
-                assert name is not None
-                return pattern.with_changes(value=writer.constant(name))
-            assert isinstance(pattern, cst.MatchOr)
-            kept = rebuild_elements(pattern.patterns, plan.names, writer, present=existing)
-            if len(kept) == 1:
-                only = kept[0]
-                assert isinstance(only, cst.MatchOrElement)
-                return only.pattern
-            return pattern.with_changes(patterns=kept)
+        def build(writer: ErrnoWriter) -> Builder:
+            return case_rewritten(names, existing, writer.prefix)
 
-        self._finish(pattern, pattern, plan, writer, build)
+        if len(values) == 1 and type(pattern).__name__ == "MatchValue":
+            # libcst's MatchValue owns its value's parentheses: ``case (104):``.
+            pattern = _with_parentheses(self.model, pattern)
+        self._finish(pattern, plan, writer, build)
 
 
-def _with_parens(new: cst.BaseExpression, old: cst.CSTNode) -> cst.BaseExpression:
-    lpar = getattr(old, "lpar", ())
-    rpar = getattr(old, "rpar", ())
-    if lpar:
-        return new.with_changes(lpar=lpar, rpar=rpar)
-    return new
+def _chain_prefix(chain: ast.BoolOp, end: int) -> ast.BoolOp:
+    """The part of ``chain`` up to operand ``end``, as a node a fix can target.
 
-
-def _chain(node: cst.BooleanOperation) -> tuple[cst.BaseExpression, list[cst.BooleanOperation]]:
-    """Split an ``a or b or c`` chain into its first operand and its links.
-
-    Python nests the chain to the left: ``((a or b) or c)``.  The links are
-    the nested operations from the inside out (``a or b``, then the whole),
-    so link ``i`` ends with operand ``i + 1`` and spans operands ``0..i+1``.
-    A parenthesised inner chain is one operand.
+    ``a or b or c`` is one node in :mod:`ast` but nests in libcst as
+    ``(a or b) or c``: a fix replacing ``a or b`` names a node with its
+    position (from the start of the chain to the end of operand ``end``).
     """
-    links: list[cst.BooleanOperation] = []
-    current: cst.BaseExpression = node
-    operator_type = type(node.operator)
-    while (
-        isinstance(current, cst.BooleanOperation)
-        and type(current.operator) is operator_type
-        and (current is node or not current.lpar)
-    ):
-        links.append(current)
-        current = current.left
-    links.reverse()
-    return current, links
+    if end == len(chain.values) - 1:
+        return chain
+    last = chain.values[end]
+    part = ast.BoolOp(op=chain.op, values=chain.values[: end + 1])
+    part.lineno, part.col_offset = chain.lineno, chain.col_offset
+    part.end_lineno, part.end_col_offset = last.end_lineno, last.end_col_offset
+    return part
 
 
-def _rewrite(
-    compared: _Compared,
-    names: Sequence[str | None],
-    existing: Sequence[str | None],
-    writer: ErrnoWriter,
-) -> cst.BaseExpression:
-    node = compared.node
-    if compared.container is None:
-        name = names[0]
-        assert name is not None
-        literal = compared.values[0]
-        constant = writer.constant(name)
-        assert isinstance(constant, (cst.Attribute, cst.Name))
-        constant = constant.with_changes(lpar=literal.lpar, rpar=literal.rpar)
-        if compared.subject_first:
-            target = node.comparisons[0]
-            return node.with_changes(comparisons=[target.with_changes(comparator=constant)])
-        return node.with_changes(left=constant)
-    container = compared.container
-    kept = rebuild_elements(container.elements, names, writer, present=existing)  # type: ignore[arg-type]
-    if len(kept) == 1:
-        only = kept[0]
-        assert isinstance(only, cst.Element)
-        new = membership(
-            compared.subject, [only.value], negated=compared.negated, operator=compared.operator
-        )
-    else:
-        new = node.with_changes(
-            comparisons=[
-                node.comparisons[0].with_changes(comparator=container.with_changes(elements=kept))
-            ]
-        )
-    return _with_parens(new, node)
-
-
-def _reads_errno(node: ast.AST) -> bool:
-    """Whether ``node`` may read an errno (:func:`~lintrules._errno_exprs.errno_read`).
-
-    ``X.errno``, ``X.args[0]``, ``code, msg = X.args``, ``getattr(X, "errno")``
-    and calls whose name says errno.
-    """
-    if isinstance(node, ast.Attribute):
-        return node.attr == "errno"
-    if isinstance(node, ast.Subscript):
-        value = node.value
-        return isinstance(value, ast.Attribute) and value.attr == "args"
-    if isinstance(node, ast.Assign):
-        value = node.value
-        return isinstance(value, ast.Attribute) and value.attr == "args"
-    if isinstance(node, ast.Call):
-        func = node.func
-        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-        if name == "getattr":
-            return any(
-                isinstance(arg, ast.Constant) and arg.value == "errno" for arg in node.args[1:2]
-            )
-        return "errno" in name
-    return False
+def _with_parentheses(model: Model, node: ast.AST) -> ast.AST:
+    """``node``, or a copy whose position takes in the parentheses around it."""
+    lines = model.source.lines
+    span = model.span(node)
+    line, column = span.line, span.column
+    opened: list[tuple[int, int]] = []
+    while True:
+        text = lines[line - 1][:column].rstrip()
+        if text.endswith("("):
+            column = len(text) - 1
+            opened.append((line, column))
+        elif not text and line > 1 and lines[line - 2].rstrip().endswith(("(", "\\")):
+            line -= 1
+            column = len(lines[line - 1].rstrip().rstrip("\\"))
+            continue
+        else:
+            break
+    end_line, end_column = span.end_line, span.end_column
+    closed: list[tuple[int, int]] = []
+    while len(closed) < len(opened):
+        rest = lines[end_line - 1][end_column:]
+        stripped = rest.lstrip()
+        if stripped.startswith(")"):
+            end_column += len(rest) - len(stripped) + 1
+            closed.append((end_line, end_column))
+        elif not stripped.strip("\\") and end_line < len(lines):
+            end_line, end_column = end_line + 1, 0
+        else:
+            break
+    if not closed:
+        return node
+    line, column = opened[len(closed) - 1]
+    end_line, end_column = closed[-1]
+    wider = copy.copy(node)
+    wider.lineno, wider.end_lineno = line, end_line  # type: ignore[attr-defined]
+    wider.col_offset = len(lines[line - 1][:column].encode("utf-8"))  # type: ignore[attr-defined]
+    wider.end_col_offset = len(lines[end_line - 1][:end_column].encode("utf-8"))  # type: ignore[attr-defined]
+    return wider

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
-import libcst as cst
+from netcompat.errno_table import WSA_EQUAL_ON_WINDOWS, WSA_NAMES
 
-from .._facts import WSA_EQUAL_ON_WINDOWS, WSA_NAMES
-from .._nodes import guarded_against, platform_guarded, qualified_names
-from ..gate import AstIndex
+from ..analysis.guards import guarded_against, platform_guarded
+from ..fixing.builders import alias_renamed, attribute_renamed
 from ..rule import Fix, Invalid, Rule, Valid
-
-if TYPE_CHECKING:
-    from ..reduce import NodeTest
 
 
 class PlatformOnlyErrno(Rule):
@@ -79,14 +74,6 @@ class PlatformOnlyErrno(Rule):
             "import errno\nCODES = hasattr(errno, 'WSAECONNRESET') and {errno.WSAECONNRESET}\n",
             id="hasattr-and",
         ),
-        Valid(
-            "import errno\ntry:\n    X = errno.WSAECONNRESET\nexcept AttributeError:\n    X = None\n",
-            id="try-attributeerror",
-        ),
-        Valid(
-            "class errno:\n    WSAECONNRESET = 1\nx = errno.WSAECONNRESET\n", id="not-the-module"
-        ),
-        Valid("import errno\nX = errno.WSAECONNRESET if os.name == 'nt' else None\n", id="ifexp"),
     ]
     INVALID = [
         Invalid(
@@ -106,95 +93,38 @@ class PlatformOnlyErrno(Rule):
             id="from-import",
         ),
         Invalid("import errno\nX = errno.WSAEBADF\n", None, id="no-portable-twin-on-windows"),
-        Invalid("import errno\nX = errno.WSAEPROCLIM\n", None, id="no-portable-name"),
-        Invalid(
-            "import errno\ntry:\n    pass\nexcept OSError as e:\n"
-            "    if e.errno == errno.WSAECONNRESET:\n        pass\n",
-            "import errno\ntry:\n    pass\nexcept OSError as e:\n"
-            "    if e.errno == errno.ECONNRESET:\n        pass\n",
-            id="inside-handler",
-        ),
     ]
 
-    @classmethod
-    def gate(cls, index: AstIndex) -> bool:
-        return any(
-            name.startswith("WSAE")
-            for name in (*index.attributes, *index.names, *index.imported_names)
+    def _guarded(self, node: ast.AST) -> bool:
+        return platform_guarded(self.model, node) or guarded_against(
+            self.model, node, ("AttributeError", "ImportError", "NameError")
         )
 
-    @classmethod
-    def needs(cls, index: AstIndex) -> NodeTest | None:
-        # A use of a WSAE name, or of an alias imported for one.
-        aliases = _wsa_aliases(index.tree) if index.tree is not None else set()
-        return lambda node: _names_wsa(node, aliases)
-
-    def _guarded(self, node: cst.CSTNode) -> bool:
-        return platform_guarded(self, node) or guarded_against(
-            self, node, ("AttributeError", "ImportError", "NameError")
-        )
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        name = node.attr.value
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        name = node.attr
         if not name.startswith("WSAE"):
             return
-        if f"errno.{name}" not in qualified_names(self, node) or self._guarded(node):
+        if f"errno.{name}" not in self.model.imported_names(node) or self._guarded(node):
             return
         message = self.MESSAGE.format(name=name)
         fix = None
         if name in WSA_EQUAL_ON_WINDOWS:
             portable = WSA_NAMES[name].name
-            fix = Fix(
-                node.with_changes(attr=cst.Name(portable)),
-                "safe",
-                self.FIX_TITLE.format(portable=portable),
-            )
+            fix = Fix(attribute_renamed(portable), "safe", self.FIX_TITLE.format(portable=portable))
             message += f"; errno.{portable} is the same number on Windows and right everywhere"
         self.report(node, message, fix=fix)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if (
-            node.relative
-            or node.module is None
-            or not isinstance(node.module, cst.Name)
-            or node.module.value != "errno"
-            or isinstance(node.names, cst.ImportStar)
-            or self._guarded(node)
-        ):
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level or node.module != "errno" or self._guarded(node):
             return
         for alias in node.names:
-            if not isinstance(alias.name, cst.Name):
-                continue
-            name = alias.name.value
+            name = alias.name
             if not name.startswith("WSAE"):
                 continue
             message = self.MESSAGE.format(name=name).replace("AttributeError", "ImportError")
             fix = None
             if name in WSA_EQUAL_ON_WINDOWS:
                 portable = WSA_NAMES[name].name
-                bound = alias.evaluated_alias or name
-                new_alias = alias.with_changes(
-                    name=cst.Name(portable),
-                    asname=cst.AsName(name=cst.Name(bound)) if bound != portable else None,
-                )
-                fix = Fix(new_alias, "safe", self.FIX_TITLE.format(portable=portable), target=alias)
+                title = self.FIX_TITLE.format(portable=portable)
+                fix = Fix(alias_renamed(portable, alias.asname or name), "safe", title)
             self.report(alias, message, fix=fix)
-
-
-def _wsa_aliases(tree: ast.AST) -> set[str]:
-    """Names bound by ``from errno import WSAE... as NAME``."""
-    return {
-        alias.asname
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom)
-        for alias in node.names
-        if alias.asname and alias.name.startswith("WSAE")
-    }
-
-
-def _names_wsa(node: ast.AST, aliases: set[str]) -> bool:
-    if isinstance(node, ast.Attribute):
-        return node.attr.startswith("WSAE")
-    if isinstance(node, ast.Name):
-        return node.id.startswith("WSAE") or node.id in aliases
-    return False

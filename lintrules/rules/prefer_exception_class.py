@@ -14,7 +14,7 @@ from .._errno_exprs import contains_comment, errno_name_of, errno_read
 from .._exceptions import EXCEPTION_CLASSES, catches, handler_types, is_os_error
 from .._nodes import code_of
 from ..gate import AstIndex
-from ..rule import Fix, Invalid, Rule, RuleContext, Valid
+from .._cst_rule import Fix, Invalid, Rule, RuleContext, Valid
 
 _OSERROR = "builtins.OSError"
 _BOOLEAN_PARENTS = (

@@ -19,7 +19,7 @@ from libcst.metadata import (
 from .._errno_exprs import Handler, binding_handler, enclosing_handler, is_exc_info_value
 from .._nodes import code_of
 from ..gate import AstIndex
-from ..rule import Fix, Invalid, Rule, Safety, Valid
+from .._cst_rule import Fix, Invalid, Rule, Safety, Valid
 
 if TYPE_CHECKING:
     from ..reduce import NodeTest

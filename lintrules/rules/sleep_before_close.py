@@ -3,41 +3,24 @@
 from __future__ import annotations
 
 import ast
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING
 
-import libcst as cst
-
-from .._nodes import ancestors, code_of, qualified_names
-from .._sockets import (
+from ..analysis.errno_reads import module_reference
+from ..analysis.sockets import (
     HEURISTIC_OPTION,
     SOCKET_ONLY_METHODS,
     SocketInference,
-    file_has_heuristic_receivers,
-    file_has_socket_evidence,
+    on_own_line,
+    source_of,
 )
-from ..fixes import module_reference
-from ..gate import AstIndex
+from ..fixing.sockets import BlockPath, graceful_close
 from ..rule import Fix, ImportSpec, Invalid, Rule, RuleContext, Valid
 
+if TYPE_CHECKING:
+    from ..analysis.model import Model
+
 _SLEEP = frozenset({"time.sleep"})
-_CLOSE = frozenset({"close"})
-Block = Union[cst.Module, cst.IndentedBlock]
-Owner = Union[cst.FunctionDef, cst.Lambda, None]
-
-
-@dataclass(frozen=True)
-class _Pair:
-    sleep: cst.Call
-    receiver: cst.BaseExpression
-    owner: Owner
-    #: For the fix: the block and the two statement lines (None when the two
-    #: calls share one line, which gets no fix).
-    block: Block | None = None
-    sleep_line: cst.SimpleStatementLine | None = None
-    close_line: cst.SimpleStatementLine | None = None
+_OWNERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 class SleepBeforeClose(Rule):
@@ -205,159 +188,107 @@ class SleepBeforeClose(Rule):
         ),
     ]
 
-    def __init__(self, context: RuleContext | None = None) -> None:
-        super().__init__(context)
-        self._sockets = SocketInference(self, heuristic=bool(self.option(HEURISTIC_OPTION)))
-        self._pairs: list[_Pair] = []
+    def __init__(self, model: Model, context: RuleContext | None = None) -> None:
+        super().__init__(model, context)
+        self._sockets = SocketInference(model, heuristic=bool(self.option(HEURISTIC_OPTION)))
         #: (owner, receiver source) for every call of a socket-only method.
-        self._socket_uses: set[tuple[int, str]] = set()
+        self._socket_uses: set[tuple[int, str]] | None = None
 
-    @classmethod
-    def text_gate(cls, text: str) -> bool:
-        # ``sleep`` and, a little further, ``.close()``.
-        return cls.needles_in(text) and _SLEEP_THEN_CLOSE.search(text) is not None
+    def visit_Expr(self, node: ast.Expr) -> None:
+        sleep = node.value
+        if not (isinstance(sleep, ast.Call) and self.model.imported_names(sleep.func) & _SLEEP):
+            return
+        block, owner, path = self._block_of(node)
+        position = next(index for index, statement in enumerate(block) if statement is node)
+        if position + 1 == len(block):
+            return
+        receiver = _close_receiver(block[position + 1])
+        if receiver is None:
+            return
+        # The close on the sleep's line (``t.sleep(1); s.close()``) or alone on the next one.
+        same_line = block[position + 1].lineno == node.end_lineno
+        if not same_line and not (
+            on_own_line(self.model, node) and on_own_line(self.model, block[position + 1])
+        ):
+            return
+        used = (id(_owner(self.model, sleep)), source_of(self.model, receiver)) in self._uses()
+        if not (used or self._sockets.is_socket(receiver)):
+            return
+        fix = None if same_line else self._fix(receiver, owner, path, _line_of(block, position))
+        text = self._sockets.describe(receiver)
+        self.report(sleep, self.MESSAGE.format(receiver=text), fix=fix)
 
-    @classmethod
-    def gate(cls, index: AstIndex) -> bool:
-        calls = index.calls
-        if "sleep" not in calls or "close" not in calls:
-            return False
-        if "time" not in index.imported_names and "sleep" not in index.imported_names:
-            return False
-        return (
-            not calls.isdisjoint(SOCKET_ONLY_METHODS)
-            or file_has_socket_evidence(index)
-            or file_has_heuristic_receivers(index, _CLOSE)
-        ) and (index.tree is None or _has_sleep_then_close(index.tree))
+    def _uses(self) -> set[tuple[int, str]]:
+        if self._socket_uses is None:
+            self._socket_uses = {
+                (id(_owner(self.model, call)), source_of(self.model, call.func.value))
+                for call in self.model.nodes(ast.Call)
+                if isinstance(call.func, ast.Attribute) and call.func.attr in SOCKET_ONLY_METHODS
+            }
+        return self._socket_uses
 
-    # -- collection -----------------------------------------------------------
-    def _owner(self, node: cst.CSTNode) -> Owner:
-        for parent in ancestors(self, node):
-            if isinstance(parent, (cst.FunctionDef, cst.Lambda)):
-                return parent
-        return None
+    def _block_of(self, statement: ast.stmt) -> tuple[list[ast.stmt], ast.AST, BlockPath]:
+        """The statement list holding ``statement``, the node it belongs to and the path to it."""
+        parent = self.model.parent(statement)
+        assert parent is not None
+        if isinstance(parent, ast.Module):
+            return parent.body, parent, ()
+        holder = self.model.parent(parent)
+        if isinstance(parent, ast.ExceptHandler) and holder is not None:
+            handlers: list[ast.ExceptHandler] = holder.handlers  # type: ignore[attr-defined]
+            index = next(i for i, handler in enumerate(handlers) if handler is parent)
+            return parent.body, holder, ("handlers", index, "body")
+        if _MATCH_CASE is not None and isinstance(parent, _MATCH_CASE) and holder is not None:
+            cases: list[ast.AST] = holder.cases  # type: ignore[attr-defined]
+            index = next(i for i, case in enumerate(cases) if case is parent)
+            return parent.body, holder, ("cases", index, "body")  # type: ignore[attr-defined]
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and any(s is statement for s in block):
+                return block, parent, (field,)
+        raise AssertionError(f"{statement!r} is in no block of {parent!r}")
 
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in SOCKET_ONLY_METHODS:
-            self._socket_uses.add((id(self._owner(node)), code_of(func.value)))
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._collect_lines(node, node.body)
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self._collect_lines(node, node.body)
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self._collect_small(node.body)
-
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
-        self._collect_small(node.body)
-
-    def _collect_lines(self, block: Block, body: Sequence[cst.BaseStatement]) -> None:
-        for first, second in zip(body, body[1:]):
-            if not (
-                isinstance(first, cst.SimpleStatementLine)
-                and isinstance(second, cst.SimpleStatementLine)
-                and len(first.body) == 1
-                and len(second.body) == 1
-            ):
-                continue
-            sleep = self._sleep_call(first.body[0])
-            receiver = _close_receiver(second.body[0])
-            if sleep is not None and receiver is not None:
-                self._pairs.append(_Pair(sleep, receiver, self._owner(sleep), block, first, second))
-
-    def _collect_small(self, body: Sequence[cst.BaseSmallStatement]) -> None:
-        for first, second in zip(body, body[1:]):
-            sleep = self._sleep_call(first)
-            receiver = _close_receiver(second)
-            if sleep is not None and receiver is not None:
-                self._pairs.append(_Pair(sleep, receiver, self._owner(sleep)))
-
-    def _sleep_call(self, statement: cst.BaseSmallStatement) -> cst.Call | None:
-        if not isinstance(statement, cst.Expr) or not isinstance(statement.value, cst.Call):
-            return None
-        call = statement.value
-        return call if qualified_names(self, call.func) & _SLEEP else None
-
-    # -- decision -------------------------------------------------------------
-    def leave_Module(self, original_node: cst.Module) -> None:
-        for pair in self._pairs:
-            receiver = pair.receiver
-            used = (id(pair.owner), code_of(receiver)) in self._socket_uses
-            if not (used or self._sockets.is_socket(receiver)):
-                continue
-            text = self._sockets.describe(receiver)
-            self.report(pair.sleep, self.MESSAGE.format(receiver=text), fix=self._fix(pair))
-
-    def _fix(self, pair: _Pair) -> Fix | None:
-        block, sleep_line, close_line = pair.block, pair.sleep_line, pair.close_line
-        if block is None or sleep_line is None or close_line is None:
-            return None
-        reference = module_reference(self, pair.receiver, "netcompat")
+    def _fix(self, receiver: ast.expr, owner: ast.AST, path: BlockPath, line: int) -> Fix | None:
+        reference = module_reference(self.model, receiver, "netcompat")
         if reference is None:
             return None
         name, needs_import = reference
-        call = cst.Call(
-            func=cst.Attribute(cst.Name(name), cst.Name("graceful_close")),
-            args=[cst.Arg(pair.receiver)],
-        )
-        # Blank lines before the sleep stay; its comments (which explain the
-        # hack) go, and so do blank lines that only separated it from the close.
-        leading = [
-            *(line for line in sleep_line.leading_lines if line.comment is None),
-            *(line for line in close_line.leading_lines if line.comment is not None),
-        ]
-        new_line = close_line.with_changes(body=[cst.Expr(call)], leading_lines=leading)
-        body: list[cst.BaseStatement] = []
-        for statement in block.body:
-            if statement is sleep_line:
-                continue
-            body.append(new_line if statement is close_line else statement)
-        replacement = block.with_changes(body=body)
         imports = (ImportSpec("netcompat"),) if needs_import else ()
-        return Fix(replacement, "unsafe", self.FIX_TITLE or "", target=block, imports=imports)
+        return Fix(
+            graceful_close(path, line, name),
+            "unsafe",
+            self.FIX_TITLE or "",
+            target=owner,
+            imports=imports,
+        )
 
 
-_SLEEP_THEN_CLOSE = re.compile(r"sleep\b[\s\S]{0,400}?\.\s*close\s*\(\s*\)")
+_MATCH_CASE: type[ast.AST] | None = getattr(ast, "match_case", None)
 
 
-def _has_sleep_then_close(tree: ast.AST) -> bool:
-    """Whether some statement calling ``sleep`` is followed by an ``X.close()`` one."""
-    for node in ast.walk(tree):
-        for name in ("body", "orelse", "finalbody"):
-            body = getattr(node, name, None)
-            if not isinstance(body, list):
-                continue
-            for first, second in zip(body, body[1:]):
-                if (
-                    isinstance(first, ast.Expr)
-                    and isinstance(first.value, ast.Call)
-                    and _last_name(first.value.func) == "sleep"
-                    and isinstance(second, ast.Expr)
-                    and isinstance(second.value, ast.Call)
-                    and isinstance(second.value.func, ast.Attribute)
-                    and second.value.func.attr == "close"
-                ):
-                    return True
-    return False
+def _owner(model: Model, node: ast.AST) -> ast.AST | None:
+    """The innermost def or lambda around ``node`` (through class bodies)."""
+    return next((a for a in model.ancestors(node) if isinstance(a, _OWNERS)), None)
 
 
-def _last_name(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
+def _line_of(block: list[ast.stmt], position: int) -> int:
+    """The index of ``block[position]``'s line among the block's lines (``a; b`` is one)."""
+    return sum(
+        1 for index in range(1, position + 1) if block[index].lineno != block[index - 1].end_lineno
+    )
 
 
-def _close_receiver(statement: cst.BaseSmallStatement) -> cst.BaseExpression | None:
+def _close_receiver(statement: ast.stmt) -> ast.expr | None:
     """``X`` when ``statement`` is ``X.close()``."""
-    if not isinstance(statement, cst.Expr) or not isinstance(statement.value, cst.Call):
+    if not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
         return None
     call = statement.value
     func = call.func
-    if isinstance(func, cst.Attribute) and func.attr.value == "close" and not call.args:
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr == "close"
+        and not call.args
+        and not call.keywords
+    ):
         return func.value
     return None

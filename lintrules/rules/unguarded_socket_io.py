@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import re
+import ast
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import ParentNodeProvider
-
-from .._sockets import (
+from ..analysis.sockets import (
     HEURISTIC_OPTION,
     SOCKET_IO_METHODS,
     STREAM_IO_METHODS,
     ResetGuards,
     SocketInference,
-    file_has_heuristic_receivers,
-    file_has_socket_evidence,
+    on_own_line,
 )
-from ..gate import AstIndex
+from ..fixing.sockets import reset_as_end_of_stream
 from ..rule import Fix, Invalid, Rule, RuleContext, Valid
 
-_HEURISTIC_METHODS = SOCKET_IO_METHODS | {"makefile"}
-
-
-_SOCKET_IO_CALL = re.compile(r"\.\s*(?:" + "|".join(sorted(SOCKET_IO_METHODS)) + r")\s*\(")
-_STREAM_IO_CALL = re.compile(r"\.\s*(?:" + "|".join(sorted(STREAM_IO_METHODS)) + r")\s*\(")
-_STREAM_SOURCE = re.compile(r"makefile|rfile|wfile")
-#: Every name the socket inference or the name heuristic starts from holds one
-#: of these (``socket``, ``SSLSocket``, ``conn``, ``StreamRequestHandler``,
-#: ``TCPServer``, ``create_connection``, ``fromfd``...).
-_EVIDENCE_TEXT = re.compile(r"sock|Sock|conn|Handler|Server|fromfd|fromshare|create_")
+if TYPE_CHECKING:
+    from ..analysis.model import Model
 
 
 class UnguardedSocketIo(Rule):
@@ -404,103 +393,47 @@ class UnguardedSocketIo(Rule):
         ),
     ]
 
-    def __init__(self, context: RuleContext | None = None) -> None:
-        super().__init__(context)
-        self._sockets = SocketInference(self, heuristic=bool(self.option(HEURISTIC_OPTION)))
-        self._guards = ResetGuards(self)
-        self._candidates: list[cst.Call] = []
+    def __init__(self, model: Model, context: RuleContext | None = None) -> None:
+        super().__init__(model, context)
+        self._sockets = SocketInference(model, heuristic=bool(self.option(HEURISTIC_OPTION)))
+        self._guards = ResetGuards(model)
 
-    @classmethod
-    def text_gate(cls, text: str) -> bool:
-        # A socket method called (or a stream method with a makefile or a
-        # handler's rfile/wfile around), and some word the inference or the
-        # name heuristic could start from.
-        if not cls.needles_in(text):
-            return False
-        if _SOCKET_IO_CALL.search(text) is None and not (
-            _STREAM_IO_CALL.search(text) is not None and _STREAM_SOURCE.search(text) is not None
-        ):
-            return False
-        return _EVIDENCE_TEXT.search(text) is not None
-
-    @classmethod
-    def gate(cls, index: AstIndex) -> bool:
-        calls = index.calls
-        socket_io = not calls.isdisjoint(SOCKET_IO_METHODS)
-        stream_io = not calls.isdisjoint(STREAM_IO_METHODS) and (
-            "makefile" in calls or "rfile" in index.attributes or "wfile" in index.attributes
-        )
-        if not (socket_io or stream_io):
-            return False
-        # The gate cannot see rule options: a file calling socket methods on names
-        # that read like sockets must reach the rule in case the heuristic is on.
-        return file_has_socket_evidence(index) or file_has_heuristic_receivers(
-            index, _HEURISTIC_METHODS
-        )
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._guards.note_attribute(node)
-
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        if isinstance(func, cst.Attribute) and (
-            func.attr.value in SOCKET_IO_METHODS or func.attr.value in STREAM_IO_METHODS
-        ):
-            self._candidates.append(node)
+        if not isinstance(func, ast.Attribute):
+            return
+        method = func.attr
+        receiver = func.value
+        if method in SOCKET_IO_METHODS:
+            if not self._sockets.is_socket(receiver):
+                return
+        elif method not in STREAM_IO_METHODS or not self._sockets.is_stream(receiver):
+            return
+        if self._guards.guarded(node):
+            return
+        call = f"{self._sockets.describe(receiver)}.{method}"
+        self.report(
+            node,
+            self.MESSAGE.format(call=call, advice=_advice(method, receiver)),
+            fix=self._fix(node, method),
+        )
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        # Decided after the visit: whether a private helper is guarded by its
-        # callers depends on every call of it in the file.
-        for node in self._candidates:
-            func = node.func
-            assert isinstance(func, cst.Attribute)
-            method = func.attr.value
-            receiver = func.value
-            if method in SOCKET_IO_METHODS:
-                if not self._sockets.is_socket(receiver):
-                    continue
-            elif not self._sockets.is_stream(receiver):
-                continue
-            if self._guards.guarded(node):
-                continue
-            call = f"{self._sockets.describe(receiver)}.{method}"
-            self.report(
-                node,
-                self.MESSAGE.format(call=call, advice=_advice(method, receiver)),
-                fix=self._fix(node, method),
-            )
-
-    def _fix(self, call: cst.Call, method: str) -> Fix | None:
+    def _fix(self, call: ast.Call, method: str) -> Fix | None:
         """``data = sock.recv(n)`` alone on its line: wrap it in try/except."""
         if method != "recv":
             return None
-        assign = self.get_metadata(ParentNodeProvider, call, None)
-        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        assign = self.model.parent(call)
+        if not isinstance(assign, ast.Assign) or len(assign.targets) != 1:
             return None
-        target = assign.targets[0].target
-        if not isinstance(target, cst.Name):
+        target = assign.targets[0]
+        if not isinstance(target, ast.Name) or not on_own_line(self.model, assign):
             return None
-        line = self.get_metadata(ParentNodeProvider, assign, None)
-        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
-            return None
-        fallback = cst.SimpleStatementLine(
-            [cst.Assign([cst.AssignTarget(cst.Name(target.value))], cst.SimpleString('b""'))]
-        )
-        replacement = cst.Try(
-            body=cst.IndentedBlock([line.with_changes(leading_lines=())]),
-            handlers=[
-                cst.ExceptHandler(
-                    body=cst.IndentedBlock([fallback]), type=cst.Name("ConnectionResetError")
-                )
-            ],
-            leading_lines=line.leading_lines,
-        )
-        return Fix(replacement, "unsafe", self.FIX_TITLE or "", target=line)
+        return Fix(reset_as_end_of_stream(target.id), "unsafe", self.FIX_TITLE or "", target=assign)
 
 
-def _advice(method: str, receiver: cst.BaseExpression) -> str:
+def _advice(method: str, receiver: ast.expr) -> str:
     if method == "recv":
-        name = receiver.value if isinstance(receiver, cst.Name) else "sock"
+        name = receiver.id if isinstance(receiver, ast.Name) else "sock"
         return (
             f"catch ConnectionResetError (a reset is then end of stream), use "
             f"netcompat.recv({name}, n, reset_as_eof=True), or wrap the exchange in "

@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import ast
-import bisect
-import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Union
 
-import libcst as cst
-from libcst.metadata import PositionProvider
-
-from .._exceptions import (
-    EXCEPTION_CLASSES,
+from ..analysis.exceptions import (
     SUPPORTED_VERSIONS,
+    Resolved,
     canonical,
     catches,
+    clause_text,
     handler_types,
     key,
     short,
 )
-from .._nodes import code_of
-from ..gate import AstIndex
+from ..fixing.handlers import handler_moved
 from ..rule import Fix, Invalid, Rule, Valid
-
-if TYPE_CHECKING:
-    from ..reduce import NodeTest
-
-Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
-TryNode = Union[cst.Try, cst.TryStar]
 
 _SEED = """\
 import errno
@@ -453,66 +440,40 @@ class UnreachableExcept(Rule):
         ),
     ]
 
-    @classmethod
-    def text_gate(cls, text: str) -> bool:
-        # ``except`` is in most files: read the clauses from the text, group
-        # them by ``try`` as far as the text shows, and ask what the gate asks.
-        if not cls.needles_in(text):
-            return False
-        aliased = any(
-            not _BY_LAST_PART.keys().isdisjoint(re.findall(r"\w+", names))
-            for names in _FROM_IMPORT.findall(text)
-        )
-        return any(_may_shadow(clauses, aliased) for clauses in _text_clauses(text))
+    def run(self) -> None:
+        for kind in _TRIES:
+            for node in self.model.nodes(kind):
+                self._check(node)
 
-    @classmethod
-    def gate(cls, index: AstIndex) -> bool:
-        # A name the table does not know may be an alias of one it does
-        # (``from socket import error as SocketError``) only if such a name
-        # is imported.
-        aliased = not index.imported_names.isdisjoint(_BY_LAST_PART)
-        return any(_may_shadow(clauses, aliased) for clauses in index.handler_types)
-
-    @classmethod
-    def needs(cls, index: AstIndex) -> NodeTest | None:
-        del index
-        return _has_two_handlers
-
-    def visit_Try(self, node: cst.Try) -> None:
-        self._check(node)
-
-    def visit_TryStar(self, node: cst.TryStar) -> None:
-        self._check(node)
-
-    def _check(self, node: TryNode) -> None:
-        handlers: Sequence[Handler] = node.handlers
+    def _check(self, node: ast.AST) -> None:
+        handlers: list[ast.ExceptHandler] = getattr(node, "handlers", [])
         if len(handlers) < 2:
             return
-        types = [handler_types(self, handler) for handler in handlers]
+        types = [handler_types(self.model, handler) for handler in handlers]
         for index in range(1, len(handlers)):
             shadows = _shadowing(types[:index], types[index])
-            if shadows is None:
-                continue
-            self._report(node, index, shadows, types)
+            if shadows is not None:
+                self._report(node, handlers, index, shadows, types)
 
     def _report(
         self,
-        node: TryNode,
+        node: ast.AST,
+        handlers: list[ast.ExceptHandler],
         index: int,
         shadows: list[tuple[int, str, str]],
-        types: list[list[str | None]],
+        types: list[list[Resolved]],
     ) -> None:
-        handlers = node.handlers
         handler = handlers[index]
-        lines = [self._line(handlers[i]) for i, _, _ in shadows]
+        clause = clause_text(self.model, handler)
+        lines = [handlers[i].lineno for i, _, _ in shadows]
         if len(shadows) == 1:
             i, outer_type, inner_type = shadows[0]
             reason = _why(outer_type, inner_type)
-            why = f"`{_clause(handlers[i])}` on line {lines[0]} already catches it"
+            why = f"`{clause_text(self.model, handlers[i])}` on line {lines[0]} already catches it"
             why += f" ({reason})" if reason else ""
         else:
             parts = [
-                f"{short(inner_type)} by `{_clause(handlers[i])}` on line {line}"
+                f"{short(inner_type)} by `{clause_text(self.model, handlers[i])}` on line {line}"
                 for (i, _, inner_type), line in zip(shadows, lines)
             ]
             why = "every type it names is caught earlier (" + "; ".join(parts) + ")"
@@ -522,123 +483,21 @@ class UnreachableExcept(Rule):
         if handler.type is not None and not any(
             _covers(moved, types[k]) for k in range(first, index)
         ):
-            reordered = [*handlers[:first], handler, *handlers[first:index], *handlers[index + 1 :]]
+            outer = clause_text(self.model, handlers[first])
             fix = Fix(
-                node.with_changes(handlers=reordered),
+                handler_moved(index, first),
                 "unsafe",
-                self.FIX_TITLE.format(clause=_clause(handler), outer=_clause(handlers[first])),
+                self.FIX_TITLE.format(clause=clause, outer=outer),
                 target=node,
             )
-        self.report(handler, self.MESSAGE.format(clause=_clause(handler), why=why), fix=fix)
-
-    def _line(self, handler: Handler) -> int:
-        return self.get_metadata(PositionProvider, handler).start.line
+        self.report(handler, self.MESSAGE.format(clause=clause, why=why), fix=fix)
 
 
-#: Table keys by the last part of their name (``"error"``: ``socket.error``, ``os.error``...).
-_BY_LAST_PART: dict[str, frozenset[str]] = {}
-for _row in EXCEPTION_CLASSES:
-    _last = _row.name.rpartition(".")[2]
-    _BY_LAST_PART[_last] = _BY_LAST_PART.get(_last, frozenset()) | {_row.name}
-del _row, _last
-
-_ANY = "*"
-
-_CLAUSE = re.compile(r"except\b\*?")
-_TRY = re.compile(r"try[ \t]*:")
-_FROM_IMPORT = re.compile(r"from[ \t]+[\w.]+[ \t]+import[ \t]*(\([^)]*\)|[^\n]*(?:\\\n[^\n]*)*)")
-_AS_NAME = re.compile(r"\s+as\s+[A-Za-z_]\w*\s*$")
-_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
-
-
-def _text_clauses(text: str) -> list[tuple[tuple[str, ...], ...]]:
-    """The ``except`` clauses of ``text`` in groups, as :class:`AstIndex` has them.
-
-    Clauses at the same indentation follow each other until a ``try:`` at
-    that indentation starts a new group.  A group may so join the clauses of
-    several ``try`` statements, never split one: the result can only make the
-    gate keep more files.
-    """
-    tries: dict[str, list[int]] = {}
-    for match in _TRY.finditer(text):
-        indent = _indent_before(text, match.start())
-        if indent is not None:
-            tries.setdefault(indent, []).append(match.start())
-    groups: dict[str, list[tuple[str, ...]]] = {}
-    found: list[tuple[tuple[str, ...], ...]] = []
-    last_end: dict[str, int] = {}
-    for match in _CLAUSE.finditer(text):
-        indent = _indent_before(text, match.start())
-        if indent is None:
-            continue
-        group = groups.setdefault(indent, [])
-        starts = tries.get(indent, [])
-        if group and bisect.bisect(starts, last_end[indent]) < bisect.bisect(starts, match.start()):
-            found.append(tuple(group))
-            group.clear()
-        last_end[indent] = match.end()
-        group.append(_clause_types(text, match.end()))
-    found.extend(tuple(group) for group in groups.values())
-    return [group for group in found if len(group) > 1]
-
-
-def _indent_before(text: str, position: int) -> str | None:
-    """The blanks from the line start to ``position``; None if other text is there."""
-    line_start = text.rfind("\n", 0, position) + 1
-    indent = text[line_start:position]
-    return indent if not indent.strip(" \t") else None
-
-
-def _clause_types(text: str, start: int) -> tuple[str, ...]:
-    """The dotted names of the clause starting at ``start`` (``"?"`` for other expressions)."""
-    colon = text.find(":", start)
-    clause = text[start : colon if colon >= 0 else len(text)].strip()
-    if not clause:
-        return ()
-    clause = _AS_NAME.sub("", clause).strip().strip("()")
-    return tuple(
-        part if _DOTTED.fullmatch(part) else "?"
-        for part in (piece.strip() for piece in clause.split(","))
-        if part
-    )
-
-
-def _gate_candidates(dotted: str, aliased: bool) -> frozenset[str]:
-    """What a dotted name in an ``except`` clause may be, as the gate sees it."""
-    if dotted == "?":
-        return frozenset()
-    known = _BY_LAST_PART.get(dotted.rpartition(".")[2])
-    if known is not None:
-        return known
-    return frozenset({_ANY}) if aliased else frozenset()
-
-
-def _may_shadow(clauses: tuple[tuple[str, ...], ...], aliased: bool) -> bool:
-    """Whether some clause of a ``try`` might be caught entirely by earlier ones."""
-    earlier: set[str] = set()
-    for index, clause in enumerate(clauses):
-        types = [_gate_candidates(dotted, aliased) for dotted in clause] or [
-            frozenset({"builtins.BaseException"})
-        ]
-        if (
-            index
-            and earlier
-            and all(
-                any(
-                    _ANY in (outer, inner) or catches(outer, inner)
-                    for outer in earlier
-                    for inner in options
-                )
-                for options in types
-            )
-        ):
-            return True
-        earlier.update(name for options in types for name in options)
-    return False
+_TRIES: tuple[type[ast.AST], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 
 
 def _shadowing(
-    earlier: list[list[str | None]], later: list[str | None]
+    earlier: list[list[Resolved]], later: list[Resolved]
 ) -> list[tuple[int, str, str]] | None:
     """For each type of ``later``, the first earlier clause catching it; None if one escapes."""
     found: list[tuple[int, str, str]] = []
@@ -660,20 +519,12 @@ def _shadowing(
     return found
 
 
-def _covers(moved: list[str | None], clause: list[str | None]) -> bool:
+def _covers(moved: list[Resolved], clause: list[Resolved]) -> bool:
     """Whether ``moved``, placed before ``clause``, would catch everything it names."""
     return all(
         inner is not None and any(outer is not None and catches(outer, inner) for outer in moved)
         for inner in clause
     )
-
-
-def _clause(handler: Handler) -> str:
-    """``except X``, ``except* X`` or ``except:``, as written."""
-    if handler.type is None:
-        return "except:"
-    star = "*" if isinstance(handler, cst.ExceptStarHandler) else ""
-    return f"except{star} {code_of(handler.type)}"
 
 
 def _why(outer: str, inner: str) -> str:
@@ -689,9 +540,3 @@ def _why(outer: str, inner: str) -> str:
     if target != outer_key:
         reason += f"; {short(outer_key)} is {short(target)}"
     return reason
-
-
-def _has_two_handlers(node: ast.AST) -> bool:
-    """A ``try`` (or ``try``/``except*``) with two clauses or more."""
-    handlers = getattr(node, "handlers", None)
-    return isinstance(handlers, list) and len(handlers) > 1

@@ -3,93 +3,28 @@
 from __future__ import annotations
 
 import ast
-import itertools
 import re
-from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import (
-    Assignment,
-    BuiltinAssignment,
-    ParentNodeProvider,
-    QualifiedNameProvider,
-    QualifiedNameSource,
-    ScopeProvider,
+from ..analysis.exceptions import catches, class_of, handler_types, is_os_error
+from ..analysis.guards import (
+    WINDOWS_ONLY_MODULES,
+    guarded_against,
+    mentions_platform,
+    platform_guarded,
+    runs_only_on_windows,
+    windows_module_tested,
+    windows_only_file,
 )
+from ..analysis.model import Model
+from ..fixing.getattr import default_added, getattr_read
+from ..rule import Fix, Invalid, Rule, Valid
 
-from .._exceptions import bound_by_except, catches, class_of, handler_types, is_os_error
-from .._nodes import ancestors, code_of, guarded_against
-from ..gate import AstIndex
-from ..rule import Fix, Invalid, Rule, RuleContext, Valid
-
-if TYPE_CHECKING:
-    from ..reduce import NodeTest
-
-#: Modules that exist only on Windows: a file importing one at its top level
-#: (outside ``try``/``if``) cannot run elsewhere, so ``winerror`` is safe there.
-WINDOWS_ONLY_MODULES = frozenset(
-    {
-        "_overlapped", "_winapi", "_winreg", "msvcrt", "nt", "winreg", "winsound",
-        # pywin32
-        "pythoncom", "pywintypes", "win32api", "win32com", "win32con", "win32event",
-        "win32file", "win32gui", "win32pipe", "win32process", "win32security",
-        "win32service", "win32serviceutil", "winerror", "wmi",
-        "_msi", "_win32sysloader", "_wmi", "msilib", "ntsecuritycon", "servicemanager",
-        "win32clipboard", "win32comext", "win32console", "win32cred", "win32crypt",
-        "win32evtlog", "win32evtlogutil", "win32job", "win32net", "win32pdh",
-        "win32print", "win32profile", "win32timezone", "win32ts", "win32ui",
-    }
-)  # fmt: skip
-#: Modules of portable packages that cannot be imported elsewhere than on Windows.
-_WINDOWS_ONLY_SUBMODULES = frozenset(
-    {"asyncio.windows_events", "asyncio.windows_utils", "multiprocessing.popen_spawn_win32"}
-)
-#: Functions that import the module named by their first argument or raise
-#: (``importlib.import_module``, ``test.support.import_helper.import_module``,
-#: ``pytest.importorskip``, ``__import__``).
-_IMPORT_FUNCTIONS = frozenset({"import_module", "importorskip", "__import__"})
-
-#: Words in a test that show the code knows the platform matters.  ``winerror``
-#: itself is removed from the test first (it contains "win").
-_PLATFORM_WORDS = re.compile(r"(?i)win|\bnt\b|platform|darwin|linux|posix|hasattr")
-_WINERROR = re.compile(r"winerror", re.IGNORECASE)
-_NEGATION = re.compile(r"\bnot\b|!=")
-_EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
-#: ``sys.platform == "win32"`` / ``os.name == "nt"``: asserted at the top of a
-#: module, it says the module is Windows-only.
-_WINDOWS_TEST = re.compile(r"""platform\s*==\s*['"]win32['"]|\bname\s*==\s*['"]nt['"]""")
-_NOT_WINDOWS_TEST = re.compile(r"""platform\s*!=\s*['"]win32['"]|\bname\s*!=\s*['"]nt['"]""")
-#: The whole of a test that is true only on Windows (``sys.platform ==
-#: "win32"``, ``os.name == "nt"``, ``sys.platform.startswith("win")``,
-#: ``platform.system() == "Windows"``, a flag named ``MS_WINDOWS``...), and of
-#: one that is true everywhere else.
-_IS_WINDOWS = re.compile(
-    r"""(?:\w+\.)*platform\s*==\s*(['"])win32\1"""
-    r"""|(['"])win32\2\s*==\s*(?:\w+\.)*platform"""
-    r"""|(?:\w+\.)*name\s*==\s*(['"])nt\3"""
-    r"""|(?:\w+\.)*platform\.startswith\(\s*(['"])win(?:32)?\4\s*\)"""
-    r"""|(?:\w+\.)*system\(\)\s*==\s*(['"])Windows\5"""
-    r"""|(?:\w+\.)*(?i:_?(?:is_?|on_?|ms_?|running_on_)?win(?:dows|32)?)"""
-)
-_IS_NOT_WINDOWS = re.compile(
-    r"""(?:\w+\.)*platform\s*!=\s*(['"])win32\1"""
-    r"""|(['"])win32\2\s*!=\s*(?:\w+\.)*platform"""
-    r"""|(?:\w+\.)*name\s*!=\s*(['"])nt\3"""
-    r"""|(?:\w+\.)*system\(\)\s*!=\s*(['"])Windows\4"""
-)
-#: The words of an identifier (``TestWin32Error`` -> Test, Win32, Error).
-_WORDS = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
-_WINDOWS_WORDS = frozenset({"mswindows", "nt", "win", "win32", "win64", "winapi", "windows", "wsa"})
+__all__ = ["WINDOWS_ONLY_MODULES", "WinerrorAttribute"]
 
 _OSERROR = "builtins.OSError"
-
-
-def _names_platform(text: str) -> bool:
-    return bool(_PLATFORM_WORDS.search(_WINERROR.sub("", text)))
-
-
-def _is_winerror_string(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.SimpleString) and node.evaluated_value == "winerror"
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+Position = tuple[int, int]
 
 
 class WinerrorAttribute(Rule):
@@ -468,411 +403,237 @@ class WinerrorAttribute(Rule):
         ),
     ]
 
-    def __init__(self, context: RuleContext | None = None) -> None:
-        super().__init__(context)
-        self._windows_only = False
-        #: (function, object text) pairs after a ``hasattr(X, "winerror")``.
-        self._probed: set[tuple[int, str]] = set()
-        #: Functions that returned early on a platform test.
-        self._platform_exit: set[int] = set()
-
-    @classmethod
-    def gate(cls, index: AstIndex) -> bool:
-        return "winerror" in index.attributes or (
-            "getattr" in index.calls and "winerror" in index.short_strings
-        )
-
-    @classmethod
-    def needs(cls, index: AstIndex) -> NodeTest | None:
-        # What guards a read is around it (or at module level, which stays).
-        del index
-        return _names_winerror
-
-    # -- what the file tells about the platform ---------------------------
-    def visit_Module(self, node: cst.Module) -> None:
-        for statement in node.body:
-            if isinstance(statement, cst.If) and _refuses_non_windows(statement):
-                self._windows_only = True
-            if not isinstance(statement, cst.SimpleStatementLine):
+    def run(self) -> None:
+        model = self.model
+        if windows_only_file(model):
+            return
+        #: Where a function (None: outside any) first returns early on a platform test.
+        self._platform_exits: dict[ast.AST | None, Position] = {}
+        #: Where ``hasattr(X, "winerror")`` is first asked, by function and ``X``.
+        self._probes: dict[tuple[ast.AST | None, str], Position] = {}
+        for statement in model.nodes(ast.If):
+            if _exits(statement) and mentions_platform(statement.test):
+                self._platform_exits.setdefault(_function(model, statement), _start(statement))
+        getattrs: list[tuple[ast.Call, ast.expr]] = []
+        for call in model.nodes(ast.Call):
+            func = call.func
+            if not isinstance(func, ast.Name) or func.id not in ("hasattr", "getattr"):
                 continue
-            for small in statement.body:
-                asserts = isinstance(small, cst.Assert) and _WINDOWS_TEST.search(
-                    code_of(small.test)
-                )
-                if asserts or _imports_windows_module(small):
-                    self._windows_only = True
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if not isinstance(func, cst.Name) or func.value not in ("hasattr", "getattr"):
-            return
-        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
-        if len(positional) < 2 or not _is_winerror_string(positional[1].value):
-            return
-        if func.value == "hasattr":
-            self._probed.add((id(self._function(node)), code_of(positional[0].value)))
-        elif len(positional) == 2 and len(node.args) == 2:
-            self._check(node, positional[0].value, getattr_call=True)
-
-    def visit_If(self, node: cst.If) -> None:
-        body = node.body
-        if not isinstance(body, cst.IndentedBlock) or not body.body:
-            return
-        last = body.body[-1]
-        exits = isinstance(last, cst.SimpleStatementLine) and any(
-            isinstance(small, _EXITS) for small in last.body
-        )
-        if exits and _names_platform(code_of(node.test)):
-            self._platform_exit.add(id(self._function(node)))
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if node.attr.value != "winerror" or self._is_target(node):
-            return
-        self._check(node, node.value, getattr_call=False)
+            positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+            if len(positional) < 2 or not _is_winerror_string(positional[1]):
+                continue
+            if func.id == "hasattr":
+                probe = (_function(model, call), ast.dump(positional[0]))
+                self._probes.setdefault(probe, _start(call))
+            elif len(call.args) == 2 and not call.keywords and len(positional) == 2:
+                getattrs.append((call, positional[0]))
+        for node in model.nodes(ast.Attribute):
+            if node.attr == "winerror" and isinstance(node.ctx, ast.Load):
+                self._check(node, node.value, getattr_call=False)
+        for call, obj in getattrs:
+            self._check(call, obj, getattr_call=True)
 
     # -- the finding -------------------------------------------------------
-    def _check(
-        self, node: cst.BaseExpression, obj: cst.BaseExpression, *, getattr_call: bool
-    ) -> None:
-        if self._windows_only or not self._may_be_exception(obj) or self._guarded(node, obj):
+    def _check(self, node: ast.expr, obj: ast.expr, *, getattr_call: bool) -> None:
+        if not self._may_be_exception(obj) or self._guarded(node, obj):
             return
-        text = code_of(obj)
+        model = self.model
+        # The object as written, its own parentheses included: ``(a or b)``.
+        span = model.span(node)
+        after = _after_opening(model, node) if getattr_call else (span.line, span.column)
+        text = model.written(obj, after)
         fix = None
-        if self._getattr_is_builtin(node):
-            if getattr_call:
-                assert isinstance(node, cst.Call)
-                last = node.args[-1].with_changes(
-                    comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-                )
-                replacement: cst.BaseExpression = node.with_changes(
-                    args=[*node.args[:-1], last, cst.Arg(cst.Name("None"))]
-                )
-            else:
-                replacement = cst.Call(
-                    cst.Name("getattr"),
-                    [
-                        cst.Arg(obj),
-                        cst.Arg(cst.SimpleString(self._quoted(node, "winerror"))),
-                        cst.Arg(cst.Name("None")),
-                    ],
-                    lpar=node.lpar,
-                    rpar=node.rpar,
-                )
-            fix = Fix(replacement, "safe", self.FIX_TITLE.format(obj=text))
+        if not model.scope_of(node).lookup("getattr"):
+            builder = default_added() if getattr_call else getattr_read(self._quoted(node))
+            fix = Fix(builder, "safe", self.FIX_TITLE.format(obj=text))
         if getattr_call:
             message = (
-                f"`{code_of(node)}` without a default raises AttributeError on Linux and macOS; "
+                f"`{model.segment(node)}` without a default raises AttributeError on Linux and macOS; "
                 "add a default of None"
             )
         else:
-            message = self.MESSAGE.format(target=code_of(node), obj=text)
+            message = self.MESSAGE.format(target=model.segment(node), obj=text)
         self.report(node, message, fix=fix)
 
-    def _quoted(self, node: cst.CSTNode, text: str) -> str:
-        """``text`` as a string literal that may stand at ``node`` (inside an f-string too)."""
-        for parent in ancestors(self, node):
-            if isinstance(parent, cst.FormattedString) and '"' in parent.start:
-                return f"'{text}'"
-        return f'"{text}"'
-
-    def _is_target(self, node: cst.Attribute) -> bool:
-        parent = self.get_metadata(ParentNodeProvider, node, None)
-        if isinstance(parent, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.Del)):
-            return parent.target is node
-        return False
-
-    def _getattr_is_builtin(self, node: cst.CSTNode) -> bool:
-        scope = self.get_metadata(ScopeProvider, node, None)
-        return scope is not None and all(
-            isinstance(binding, BuiltinAssignment) for binding in scope["getattr"]
-        )
-
-    def _function(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        for parent in ancestors(self, node):
-            if isinstance(parent, (cst.FunctionDef, cst.Lambda)):
-                return parent
-        return None
+    def _quoted(self, node: ast.AST) -> str:
+        """``"winerror"`` as a literal that may stand at ``node`` (inside an f-string too)."""
+        for parent in self.model.ancestors(node):
+            if isinstance(parent, ast.JoinedStr) and _DOUBLE_QUOTED_F.search(
+                self.model.segment(parent)
+            ):
+                return "'winerror'"
+        return '"winerror"'
 
     # -- is it an exception? -----------------------------------------------
-    def _may_be_exception(self, obj: cst.BaseExpression) -> bool:
-        if isinstance(obj, (cst.Call, cst.Subscript, cst.Attribute)):
+    def _may_be_exception(self, obj: ast.expr) -> bool:
+        if isinstance(obj, (ast.Call, ast.Subscript, ast.Attribute)):
             return True
-        if not isinstance(obj, cst.Name):
+        if not isinstance(obj, ast.Name):
             return False
-        if obj.value == "self":
+        if obj.id == "self":
             return self._self_may_be_exception(obj)
-        if bound_by_except(self, obj):
+        model = self.model
+        if model.bound_only_by_except(obj):
             return self._caught_may_be_oserror(obj)
-        scope = self.get_metadata(ScopeProvider, obj, None)
-        if scope is None:
-            return True
-        for binding in scope[obj.value]:
-            if not isinstance(binding, Assignment):
-                continue
-            bound = binding.node
-            if isinstance(bound, (cst.Import, cst.ImportFrom, cst.ClassDef, cst.FunctionDef)):
+        for binding in model.lookup(obj):
+            if binding.kind in ("import", "from-import", "class", "function"):
                 return False
-            if isinstance(bound, cst.Param) and bound.annotation is not None:
-                caught = class_of(self, bound.annotation.annotation)
+            bound = binding.node
+            if isinstance(bound, ast.arg) and bound.annotation is not None:
+                caught = class_of(model, bound.annotation)
                 if caught is None or not _may_hold_oserror(caught):
                     return False
-            if _is_literal(self._assigned(bound)):
+            if _is_literal(_assigned(model, bound)):
                 return False
         return True
 
-    def _assigned(self, target: cst.CSTNode) -> cst.BaseExpression | None:
-        """The value of ``target = value`` (a single target), else None."""
-        parent = self.get_metadata(ParentNodeProvider, target, None)
-        if isinstance(parent, cst.AssignTarget):
-            statement = self.get_metadata(ParentNodeProvider, parent, None)
-            if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-                return statement.value
-        return None
-
-    def _caught_may_be_oserror(self, name: cst.Name) -> bool:
-        scope = self.get_metadata(ScopeProvider, name, None)
-        assert scope is not None
-        for binding in scope[name.value]:
-            assert isinstance(binding, Assignment)
-            handler = list(itertools.islice(ancestors(self, binding.node), 2))[-1]
-            if isinstance(handler, cst.ExceptStarHandler):
+    def _caught_may_be_oserror(self, name: ast.Name) -> bool:
+        model = self.model
+        for binding in model.lookup(name):
+            handler = binding.node
+            assert isinstance(handler, ast.ExceptHandler)
+            if _TRY_STAR is not None and isinstance(model.parent(handler), _TRY_STAR):
                 continue  # an exception group: no winerror anywhere, not a portability bug
-            if not isinstance(handler, cst.ExceptHandler):
-                return True
-            for caught in handler_types(self, handler):
+            for caught in handler_types(model, handler):
                 if caught is None or _may_hold_oserror(caught):
                     return True
         return False
 
-    def _self_may_be_exception(self, name: cst.Name) -> bool:
-        classdef = next((p for p in ancestors(self, name) if isinstance(p, cst.ClassDef)), None)
+    def _self_may_be_exception(self, name: ast.Name) -> bool:
+        classdef = next(
+            (p for p in self.model.ancestors(name) if isinstance(p, ast.ClassDef)), None
+        )
         if classdef is None or _defines_winerror(classdef):
             return False
-        bases = [class_of(self, arg.value) for arg in classdef.bases if arg.keyword is None]
+        bases = [class_of(self.model, base) for base in classdef.bases]
         return any(base is not None and is_os_error(base) for base in bases)
 
     # -- is it guarded? ----------------------------------------------------
-    def _guarded(self, node: cst.CSTNode, obj: cst.BaseExpression) -> bool:
-        function = id(self._function(node))
-        if function in self._platform_exit or (function, code_of(obj)) in self._probed:
-            return True
-        if guarded_against(self, node, ("AttributeError",)):
-            return True
-        child: cst.CSTNode = node
-        for parent in ancestors(self, node):
-            if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and child is not parent.test:
-                if _test_guards(parent.test, positive=child is parent.body):
-                    return True
-            elif isinstance(parent, cst.BooleanOperation) and child is parent.right:
-                is_and = isinstance(parent.operator, cst.And)
-                if _test_guards(parent.left, positive=is_and, negated_only=not is_and):
-                    return True
-            elif isinstance(parent, (cst.FunctionDef, cst.ClassDef)) and child is parent.body:
-                if isinstance(parent, cst.FunctionDef) and _says_windows(parent.name.value):
-                    return True
-                if any(_skips_off_windows(decorator) for decorator in parent.decorators):
-                    return True
-            elif (
-                isinstance(parent, cst.ExceptHandler)
-                and child is parent.body
-                and self._catches_windows_only_classes(parent)
-            ):
-                return True
-            if _runs_after_windows_import(parent, child):
-                return True
-            child = parent
-        return False
-
-    def _catches_windows_only_classes(self, handler: cst.ExceptHandler) -> bool:
-        """``except pywintypes.error:``: classes that exist only where a Windows module imported.
-
-        Every meaning of every name must come from a Windows-only module (a
-        fallback ``error = OSError`` in an ``except ImportError:`` spoils it).
-        """
-        if handler.type is None:
-            return False
-        types = handler.type
-        elements = (
-            [element.value for element in types.elements]
-            if isinstance(types, cst.Tuple)
-            else [types]
+    def _guarded(self, node: ast.expr, obj: ast.expr) -> bool:
+        model = self.model
+        function = _function(model, node)
+        start = _start(node)
+        exit_at = self._platform_exits.get(function)
+        probe_at = self._probes.get((function, ast.dump(obj)))
+        return (
+            (exit_at is not None and exit_at < start)
+            or (probe_at is not None and probe_at < start)
+            or guarded_against(model, node, ("AttributeError",))
+            or platform_guarded(model, node)
+            or runs_only_on_windows(model, node)
+            or windows_module_tested(model, node)
+            or _after_negated_platform_test(model, node)
         )
-        for element in elements:
-            names = self.get_metadata(QualifiedNameProvider, element, set())
-            if not any(name.source is QualifiedNameSource.IMPORT for name in names):
-                return False
-            if not all(_is_windows_module(name.name.rpartition(".")[0]) for name in names):
-                return False
-        return bool(elements)
 
 
-def _refuses_non_windows(statement: cst.If) -> bool:
-    """``if sys.platform != "win32": raise ImportError(...)`` at the top of a module."""
+_TRY_STAR: type[ast.AST] | None = getattr(ast, "TryStar", None)
+
+
+def _start(node: ast.AST) -> Position:
+    return node.lineno, node.col_offset  # type: ignore[attr-defined]
+
+
+def _function(model: Model, node: ast.AST) -> ast.AST | None:
+    """The innermost def, async def or lambda around ``node``, through classes."""
+    return next((p for p in model.ancestors(node) if isinstance(p, _FUNCTIONS)), None)
+
+
+def _after_opening(model: Model, call: ast.expr) -> Position:
+    """Where the arguments of ``call`` start: just after its ``(``."""
+    assert isinstance(call, ast.Call)
+    span = model.span(call.func)
+    line, column = span.end_line, span.end_column
+    while line <= len(model.source.lines):
+        text = model.source.line(line)
+        found = text.find("(", column)
+        if found >= 0:
+            return line, found + 1
+        line, column = line + 1, 0
+    return span.end_line, span.end_column
+
+
+def _is_winerror_string(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value == "winerror"
+
+
+def _exits(statement: ast.If) -> bool:
+    """Whether the ``if`` block, on lines of its own, ends with a line that returns or jumps."""
     body = statement.body
-    return (
-        statement.orelse is None
-        and bool(_NOT_WINDOWS_TEST.search(code_of(statement.test)))
-        and isinstance(body, cst.IndentedBlock)
-        and len(body.body) == 1
-        and isinstance(body.body[0], cst.SimpleStatementLine)
-        and isinstance(body.body[0].body[0], cst.Raise)
-    )
+    last = body[-1]
+    if body[0].lineno <= statement.test.end_lineno:  # type: ignore[operator]
+        return False  # ``if test: return``: a one-line suite
+    last_line = [s for s in body if s.lineno == last.lineno and not _compound(s)]
+    return any(isinstance(s, _EXITS) for s in last_line) and not _compound(last)
 
 
-def _is_windows_module(dotted: str) -> bool:
-    """Whether importing ``dotted`` fails everywhere but on Windows."""
-    return dotted.split(".")[0] in WINDOWS_ONLY_MODULES or any(
-        dotted == module or dotted.startswith(module + ".") for module in _WINDOWS_ONLY_SUBMODULES
-    )
+def _compound(statement: ast.stmt) -> bool:
+    return hasattr(statement, "body") or hasattr(statement, "cases")
 
 
-def _imports_windows_module(small: cst.BaseSmallStatement) -> bool:
-    """``import msvcrt``, ``from nt import x``, ``m = importlib.import_module("_winapi")``.
+def _after_negated_platform_test(model: Model, node: ast.AST) -> bool:
+    """``not IS_WINDOWS or e.winerror``: the right of an ``or`` after a negated platform test."""
+    child = node
+    for parent in model.ancestors(node):
+        if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or):
+            before: list[ast.expr] = []
+            for value in parent.values:
+                if value is child:
+                    break
+                before.append(value)
+            if before and any(map(_negated, before)) and any(map(mentions_platform, before)):
+                return True
+        child = parent
+    return False
 
-    Code after such a statement runs only where the import worked: on Windows.
-    """
-    if isinstance(small, cst.Import):
-        return any(_is_windows_module(code_of(alias.name)) for alias in small.names)
-    if isinstance(small, cst.ImportFrom):
-        if small.relative or small.module is None:
-            return False
-        module = code_of(small.module)
-        if _is_windows_module(module):
+
+def _negated(test: ast.AST) -> bool:
+    """Whether ``test`` says ``not``, ``!=``, ``is not`` or ``not in`` somewhere."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return True
-        return not isinstance(small.names, cst.ImportStar) and any(
-            _is_windows_module(f"{module}.{code_of(alias.name)}") for alias in small.names
-        )
-    value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)) else None
-    if not isinstance(value, cst.Call):
-        return False
-    func = value.func
-    called = func.attr.value if isinstance(func, cst.Attribute) else code_of(func)
-    if called not in _IMPORT_FUNCTIONS or not value.args or value.args[0].keyword is not None:
-        return False
-    name = value.args[0].value
-    return (
-        isinstance(name, cst.SimpleString)
-        and isinstance(name.evaluated_value, str)
-        and _is_windows_module(name.evaluated_value)
-    )
-
-
-def _suite_imports_windows_module(suite: cst.BaseSuite) -> bool:
-    """Whether a block has a Windows-only import among its own statements (not nested)."""
-    statements: list[cst.CSTNode] = list(suite.body)
-    return any(_statement_imports_windows_module(statement) for statement in statements)
-
-
-def _statement_imports_windows_module(statement: cst.CSTNode) -> bool:
-    if isinstance(statement, cst.SimpleStatementLine):
-        return any(_imports_windows_module(small) for small in statement.body)
-    return isinstance(statement, cst.BaseSmallStatement) and _imports_windows_module(statement)
-
-
-def _runs_after_windows_import(parent: cst.CSTNode, child: cst.CSTNode) -> bool:
-    """Whether ``child`` of ``parent`` runs only once a Windows-only import worked.
-
-    That is when an earlier statement of the same block imports a Windows-only
-    module (the rest of a ``try`` body after ``from nt import x``, of a
-    function after ``import _wmi``), or when ``child`` is the ``else:`` of a
-    ``try`` whose body does.  The ``except`` clauses are not: they run when
-    the import failed.
-    """
-    if isinstance(parent, (cst.Try, cst.TryStar)):
-        return child is parent.orelse and _suite_imports_windows_module(parent.body)
-    if isinstance(parent, (cst.Module, cst.IndentedBlock)):
-        siblings: list[cst.CSTNode] = list(parent.body)
-    elif isinstance(parent, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-        siblings = list(parent.body)
-    else:
-        return False
-    for sibling in siblings:
-        if sibling is child:
-            return False
-        if _statement_imports_windows_module(sibling):
+        if isinstance(node, ast.Compare) and any(
+            isinstance(op, (ast.NotEq, ast.IsNot, ast.NotIn)) for op in node.ops
+        ):
             return True
     return False
 
 
-def _says_windows(identifier: str) -> bool:
-    """``_windows_code``, ``TestWin32Error``, ``_nt_readlink``; not ``rewind`` or ``window``."""
-    return any(word.lower() in _WINDOWS_WORDS for word in _WORDS.findall(identifier))
+#: An f-string opened with a double quote (``f"``, ``rf"``, ``F"""``), maybe one part of
+#: an implicit concatenation (``'x' f"{e.winerror}"``).
+_DOUBLE_QUOTED_F = re.compile(r'(?i)(?<!\w)(?:f|rf|fr)"')
 
 
-def _skips_off_windows(decorator: cst.Decorator) -> bool:
-    """``@unittest.skipUnless(sys.platform == "win32", ...)``, ``@skipIf(os.name != "nt", ...)``.
-
-    The body of a test so decorated runs only on Windows (``pytest.mark.skipif``
-    too).  The condition must say so by itself: ``skipUnless(IS_WIN or X)`` does not.
-    """
-    call = decorator.decorator
-    if not isinstance(call, cst.Call) or not call.args or call.args[0].keyword is not None:
-        return False
-    func = call.func
-    called = func.attr.value if isinstance(func, cst.Attribute) else code_of(func)
-    condition = call.args[0].value
-    if called == "skipUnless":
-        return _only_on_windows(condition, True)
-    return called in ("skipIf", "skipif") and _only_on_windows(condition, False)
-
-
-def _bare(expression: cst.BaseExpression) -> str:
-    text = code_of(expression).strip()
-    while text.startswith("(") and text.endswith(")"):
-        text = text[1:-1].strip()
-    return text
-
-
-def _only_on_windows(test: cst.BaseExpression, value: bool) -> bool:
-    """Whether ``test`` can be ``value`` only on Windows (True: ``win32``, False: ``not win32``).
-
-    For a True outcome one Windows-only operand of ``and`` is enough and
-    ``or`` needs both; for a False outcome the other way round.  ``not``
-    flips the outcome asked about.
-    """
-    if isinstance(test, cst.BooleanOperation):
-        left, right = _only_on_windows(test.left, value), _only_on_windows(test.right, value)
-        either = isinstance(test.operator, cst.And if value else cst.Or)
-        return (left or right) if either else (left and right)
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _only_on_windows(test.expression, not value)
-    return bool((_IS_WINDOWS if value else _IS_NOT_WINDOWS).fullmatch(_bare(test)))
-
-
-def _test_guards(test: cst.BaseExpression, *, positive: bool, negated_only: bool = False) -> bool:
-    """Whether a test protects the code it leads to.
-
-    A platform check or ``hasattr`` protects either branch; ``getattr(X,
-    "winerror", ...)`` only the branch taken when it is true.  On the left of
-    ``or`` only a negative check (``not hasattr``, ``!= "win32"``) protects.
-    """
-    text = code_of(test)
-    if negated_only and not _NEGATION.search(text):
-        return False
-    if _names_platform(text):
-        return True
-    return positive and "getattr" in text and "winerror" in text
-
-
+#: Values that are clearly not an exception (``None`` is not one of them: a placeholder).
 _LITERALS = (
-    cst.SimpleString,
-    cst.ConcatenatedString,
-    cst.FormattedString,
-    cst.Integer,
-    cst.Float,
-    cst.Dict,
-    cst.List,
-    cst.Set,
-    cst.Tuple,
-    cst.DictComp,
-    cst.ListComp,
-    cst.SetComp,
+    ast.JoinedStr,
+    ast.Dict,
+    ast.List,
+    ast.Set,
+    ast.Tuple,
+    ast.DictComp,
+    ast.ListComp,
+    ast.SetComp,
 )
 
 
-def _is_literal(value: cst.BaseExpression | None) -> bool:
-    """A value that is clearly not an exception (``None`` does not count: it is a placeholder)."""
+def _is_literal(value: ast.AST | None) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, (str, bytes, int, float)) and not isinstance(
+            value.value, bool
+        )
     return isinstance(value, _LITERALS)
+
+
+def _assigned(model: Model, target: ast.AST) -> ast.AST | None:
+    """The value of ``target = value`` (a single target), else None."""
+    statement = model.parent(target)
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and statement.targets[0] is target
+    ):
+        return statement.value
+    return None
 
 
 def _may_hold_oserror(name: str) -> bool:
@@ -880,38 +641,22 @@ def _may_hold_oserror(name: str) -> bool:
     return is_os_error(name) or catches(name, _OSERROR)
 
 
-def _defines_winerror(classdef: cst.ClassDef) -> bool:
-    finder = _WinerrorDefinition()
-    classdef.visit(finder)
-    return finder.found
+def _defines_winerror(classdef: ast.ClassDef) -> bool:
+    """``self.winerror = ...``, a class-level ``winerror`` or a ``def winerror`` in the class."""
+    for node in ast.walk(classdef):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "winerror":
+            return True
+        targets: list[ast.AST] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        if any(_names_winerror(target) for target in targets):
+            return True
+    return False
 
 
-class _WinerrorDefinition(cst.CSTVisitor):
-    """Finds ``self.winerror = ...``, a class-level ``winerror`` or a ``def winerror``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def _target(self, target: cst.BaseExpression) -> None:
-        if (isinstance(target, cst.Name) and target.value == "winerror") or (
-            isinstance(target, cst.Attribute) and target.attr.value == "winerror"
-        ):
-            self.found = True
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._target(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._target(node.target)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if node.name.value == "winerror":
-            self.found = True
-
-
-def _names_winerror(node: ast.AST) -> bool:
-    """``X.winerror``, or ``"winerror"`` (``getattr(X, "winerror")``)."""
-    return (isinstance(node, ast.Attribute) and node.attr == "winerror") or (
-        isinstance(node, ast.Constant) and node.value == "winerror"
+def _names_winerror(target: ast.AST) -> bool:
+    return (isinstance(target, ast.Name) and target.id == "winerror") or (
+        isinstance(target, ast.Attribute) and target.attr == "winerror"
     )

@@ -1,0 +1,448 @@
+"""Is this code protected?  Platform tests and ``try`` handlers around a node.
+
+Both questions are answered conservatively: when unsure whether code is
+guarded, they say it is, because a rule that reports guarded code gets
+switched off.  A test is read by the names it uses, never by its text, so a
+comment or a string elsewhere on the line changes nothing.
+
+A third question is narrower: does this code run only on Windows
+(:func:`runs_only_on_windows`, :func:`windows_only_file`,
+:func:`only_on_windows`)?  A Windows-only import before it, a test skipped
+off Windows, a function named for Windows, a module that asserts the
+platform.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Collection, Iterator
+
+from .model import Model
+
+__all__ = [
+    "WINDOWS_ONLY_MODULES",
+    "caught_names",
+    "guarded_against",
+    "imports_windows_module",
+    "is_windows_module",
+    "mentions_platform",
+    "only_on_windows",
+    "platform_guarded",
+    "runs_only_on_windows",
+    "says_windows",
+    "skips_off_windows",
+    "windows_module_tested",
+    "windows_only_file",
+]
+
+#: A name (or a string compared with one) that says "platform": ``sys.platform``,
+#: ``os.name == "nt"``, ``IS_WINDOWS``, ``mswindows``, ``WIN32``, ``darwin``...
+#: Whole words, so ``winerror`` is not a platform test.
+_PLATFORM_WORD = re.compile(
+    r"(?i)\b(?:win|win32|win64|windows|nt|cygwin|darwin|macos|linux|posix)\b"
+    r"|(?:_|\bis|\bms)win(?:dows|32)?\b|platform"
+    # Probing whether an attribute exists: the code knows it may not.
+    r"|hasattr|getattr"
+)
+
+
+def _words(test: ast.AST) -> Iterator[str]:
+    """The identifiers, attribute names and string constants of ``test``."""
+    stack = [test]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            yield node.id
+        elif isinstance(node, ast.Attribute):
+            yield node.attr
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
+        elif isinstance(node, ast.keyword) and node.arg:
+            yield node.arg
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def mentions_platform(test: ast.AST) -> bool:
+    """Whether ``test`` looks at the platform or probes for an attribute."""
+    return any(_PLATFORM_WORD.search(word) for word in _words(test))
+
+
+def platform_guarded(model: Model, node: ast.AST) -> bool:
+    """Whether ``node`` is under a test that looks at the platform or probes attributes.
+
+    ``if sys.platform == "win32":``, ``if os.name == "nt":``, ``x if IS_WINDOWS
+    else y``, ``hasattr(errno, "WSAECONNRESET") and ...``, or a function named
+    for a platform (``def _windows_errors():``).  Either branch counts: the
+    code was written knowing the platform matters.
+    """
+    child = node
+    for parent in model.ancestors(node):
+        tests: list[ast.AST] = []
+        if isinstance(parent, (ast.If, ast.IfExp, ast.While)):
+            if child is not parent.test:
+                tests = [parent.test]
+        elif isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And):
+            # Only the operands before ``child`` guard it.
+            for value in parent.values:
+                if value is child:
+                    break
+                tests.append(value)
+        elif isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and _PLATFORM_WORD.search(
+            parent.name
+        ):
+            return True
+        if any(mentions_platform(test) for test in tests):
+            return True
+        child = parent
+    return False
+
+
+def caught_names(handler: ast.ExceptHandler) -> set[str] | None:
+    """The names a handler's type is spelled with (None: a bare ``except``)."""
+    if handler.type is None:
+        return None
+    return {word for word in _words(handler.type) if word.isidentifier()}
+
+
+def guarded_against(model: Model, node: ast.AST, errors: Collection[str]) -> bool:
+    """Whether ``node`` sits in a ``try`` body, in its own function, catching one of ``errors``.
+
+    A bare ``except``, ``Exception`` and ``BaseException`` catch everything.
+    """
+    catching = {*errors, "Exception", "BaseException"}
+    child = node
+    for parent in model.ancestors(node):
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            return False
+        if isinstance(parent, _TRY) and any(child is s for s in parent.body):  # type: ignore[attr-defined]
+            for handler in parent.handlers:  # type: ignore[attr-defined]
+                names = caught_names(handler)
+                if names is None or names & catching:
+                    return True
+        child = parent
+    return False
+
+
+_TRY: tuple[type[ast.AST], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+
+
+# -- code that runs only on Windows ---------------------------------------
+# A platform test says "the platform matters"; the questions below say more:
+# this code can only run on Windows (NC003 reads Windows-only attributes there).
+
+#: Modules that exist only on Windows: a file importing one at its top level
+#: (outside ``try``/``if``) cannot run elsewhere.
+WINDOWS_ONLY_MODULES = frozenset(
+    {
+        "_overlapped", "_winapi", "_winreg", "msvcrt", "nt", "winreg", "winsound",
+        # pywin32
+        "pythoncom", "pywintypes", "win32api", "win32com", "win32con", "win32event",
+        "win32file", "win32gui", "win32pipe", "win32process", "win32security",
+        "win32service", "win32serviceutil", "winerror", "wmi",
+        "_msi", "_win32sysloader", "_wmi", "msilib", "ntsecuritycon", "servicemanager",
+        "win32clipboard", "win32comext", "win32console", "win32cred", "win32crypt",
+        "win32evtlog", "win32evtlogutil", "win32job", "win32net", "win32pdh",
+        "win32print", "win32profile", "win32timezone", "win32ts", "win32ui",
+    }
+)  # fmt: skip
+#: Modules of portable packages that cannot be imported elsewhere than on Windows.
+_WINDOWS_ONLY_SUBMODULES = frozenset(
+    {"asyncio.windows_events", "asyncio.windows_utils", "multiprocessing.popen_spawn_win32"}
+)
+#: Names that exist only on Windows: ``WindowsError``, ``sys.getwindowsversion``...
+_WINDOWS_ONLY_NAMES = frozenset(
+    {"WindowsError", "dllhandle", "getwindowsversion", "startfile", "winver"}
+)
+#: Functions that import the module named by their first argument or raise
+#: (``importlib.import_module``, ``test.support.import_helper.import_module``,
+#: ``pytest.importorskip``, ``__import__``).
+_IMPORT_FUNCTIONS = frozenset({"import_module", "importorskip", "__import__"})
+#: The words of an identifier (``TestWin32Error`` -> Test, Win32, Error).
+_IDENTIFIER_WORDS = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
+_WINDOWS_WORDS = frozenset({"mswindows", "nt", "win", "win32", "win64", "winapi", "windows", "wsa"})
+#: A flag that says "on Windows": ``IS_WINDOWS``, ``_win32``, ``ON_WIN``, ``mswindows``.
+_WINDOWS_FLAG = re.compile(r"(?i)_?(?:is_?|on_?|ms_?|running_on_)?win(?:dows|32)?")
+
+
+def is_windows_module(dotted: str) -> bool:
+    """Whether importing module ``dotted`` fails everywhere but on Windows."""
+    return dotted.split(".")[0] in WINDOWS_ONLY_MODULES or any(
+        dotted == module or dotted.startswith(module + ".") for module in _WINDOWS_ONLY_SUBMODULES
+    )
+
+
+def imports_windows_module(statement: ast.AST) -> bool:
+    """``import msvcrt``, ``from nt import x``, ``m = importlib.import_module("_winapi")``.
+
+    Code after such a statement runs only where the import worked: on Windows.
+    """
+    if isinstance(statement, ast.Import):
+        return any(is_windows_module(alias.name) for alias in statement.names)
+    if isinstance(statement, ast.ImportFrom):
+        module = statement.module
+        if statement.level or module is None:
+            return False
+        return is_windows_module(module) or any(
+            alias.name != "*" and is_windows_module(f"{module}.{alias.name}")
+            for alias in statement.names
+        )
+    value = (
+        statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Expr)) else None
+    )
+    if not isinstance(value, ast.Call) or not value.args:
+        return False
+    func = value.func
+    called = func.attr if isinstance(func, ast.Attribute) else _dotted(func)
+    name = value.args[0]
+    return (
+        called in _IMPORT_FUNCTIONS
+        and isinstance(name, ast.Constant)
+        and isinstance(name.value, str)
+        and is_windows_module(name.value)
+    )
+
+
+def says_windows(identifier: str) -> bool:
+    """``_windows_code``, ``TestWin32Error``, ``_nt_readlink``; not ``rewind`` or ``window``."""
+    return any(word.lower() in _WINDOWS_WORDS for word in _IDENTIFIER_WORDS.findall(identifier))
+
+
+def only_on_windows(test: ast.AST, value: bool = True) -> bool:
+    """Whether ``test`` can be ``value`` only on Windows.
+
+    True outcome: ``sys.platform == "win32"``, ``os.name == "nt"``,
+    ``sys.platform.startswith("win")``, ``platform.system() == "Windows"``,
+    a flag named ``IS_WINDOWS``/``MS_WINDOWS``/``_win32``...; False outcome:
+    the ``!=`` forms.  For a True outcome one Windows-only operand of ``and``
+    is enough and ``or`` needs all; for a False outcome the other way round;
+    ``not`` flips the outcome asked about.
+    """
+    if isinstance(test, ast.BoolOp):
+        results = [only_on_windows(operand, value) for operand in test.values]
+        either = isinstance(test.op, ast.And if value else ast.Or)
+        return any(results) if either else all(results)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return only_on_windows(test.operand, not value)
+    if isinstance(test, ast.Compare):
+        return _windows_comparison(test, ast.Eq if value else ast.NotEq)
+    if not value:
+        return False
+    if isinstance(test, ast.Call):
+        # sys.platform.startswith("win")
+        func = test.func
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr == "startswith"
+            and _dotted(func.value).rpartition(".")[2] == "platform"
+            and len(test.args) == 1
+            and not test.keywords
+            and _string(test.args[0]) in ("win", "win32")
+        )
+    dotted = _dotted(test)
+    return bool(dotted) and bool(_WINDOWS_FLAG.fullmatch(dotted.rpartition(".")[2]))
+
+
+def _windows_comparison(test: ast.Compare, operator: type[ast.cmpop]) -> bool:
+    """``sys.platform == "win32"`` (either way round), ``os.name == "nt"``, ``platform.system() == "Windows"``."""
+    if len(test.ops) != 1 or not isinstance(test.ops[0], operator):
+        return False
+    left, right = test.left, test.comparators[0]
+    last = _dotted(left).rpartition(".")[2]
+    if last == "platform" and _string(right) == "win32":
+        return True
+    if _dotted(right).rpartition(".")[2] == "platform" and _string(left) == "win32":
+        return True
+    if last == "name" and _string(right) == "nt":
+        return True
+    return (
+        isinstance(left, ast.Call)
+        and not left.args
+        and not left.keywords
+        and _dotted(left.func).rpartition(".")[2] == "system"
+        and _string(right) == "Windows"
+    )
+
+
+def skips_off_windows(decorator: ast.AST) -> bool:
+    """``@unittest.skipUnless(sys.platform == "win32", ...)``, ``@skipIf(os.name != "nt", ...)``.
+
+    The body of a test so decorated runs only on Windows (``pytest.mark.skipif``
+    too).  The condition must say so by itself: ``skipUnless(IS_WIN or X)`` does not.
+    """
+    if not isinstance(decorator, ast.Call) or not decorator.args:
+        return False
+    condition = decorator.args[0]
+    if isinstance(condition, ast.Starred):
+        return False
+    func = decorator.func
+    called = func.attr if isinstance(func, ast.Attribute) else _dotted(func)
+    if called == "skipUnless":
+        return only_on_windows(condition, True)
+    return called in ("skipIf", "skipif") and only_on_windows(condition, False)
+
+
+def windows_only_file(model: Model) -> bool:
+    """Whether the file says at its top that it runs only on Windows.
+
+    An import of a Windows-only module at module level (``import msvcrt``,
+    ``importlib.import_module("_winapi")``), ``assert sys.platform ==
+    "win32"``, or ``if sys.platform != "win32": raise ImportError(...)``.
+    """
+    for statement in model.tree.body:
+        if isinstance(statement, ast.If) and _refuses_non_windows(statement):
+            return True
+        if isinstance(statement, ast.Assert) and _asserts_windows(statement.test):
+            return True
+        if imports_windows_module(statement):
+            return True
+    return False
+
+
+def _asserts_windows(test: ast.AST) -> bool:
+    """``assert sys.platform == "win32"``, alone or within a larger test.
+
+    ``assert not TYPE_CHECKING or sys.platform == "win32"`` (trio) tells type
+    checkers the module is Windows-only: the author's statement counts.
+    """
+    return any(
+        only_on_windows(node, True) for node in ast.walk(test) if isinstance(node, ast.Compare)
+    )
+
+
+def windows_module_tested(model: Model, node: ast.AST) -> bool:
+    """Whether ``node`` is under a test of a Windows-only module or name.
+
+    ``if _winapi:``, ``msvcrt and ...`` (such a module is imported in a
+    ``try`` and set to None where the import fails), ``isinstance(e,
+    WindowsError)``, ``sys.getwindowsversion() >= (6, 2)``: a test that only
+    works on Windows is a platform test.  Either branch counts, as for
+    :func:`platform_guarded`.
+    """
+    child = node
+    for parent in model.ancestors(node):
+        tests: list[ast.AST] = []
+        if isinstance(parent, (ast.If, ast.IfExp, ast.While)):
+            if child is not parent.test:
+                tests = [parent.test]
+        elif isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And):
+            for value in parent.values:
+                if value is child:
+                    break
+                tests.append(value)
+        if any(_names_windows_only(word) for test in tests for word in _words(test)):
+            return True
+        child = parent
+    return False
+
+
+def _names_windows_only(word: str) -> bool:
+    return word in WINDOWS_ONLY_MODULES or word in _WINDOWS_ONLY_NAMES
+
+
+def _refuses_non_windows(statement: ast.If) -> bool:
+    """``if sys.platform != "win32": raise ImportError(...)``, the raise on a line of its own."""
+    body = statement.body
+    first = body[0]
+    return (
+        not statement.orelse
+        and only_on_windows(statement.test, False)
+        and isinstance(first, ast.Raise)
+        and first.lineno > statement.test.end_lineno  # type: ignore[operator]
+        and all(later.lineno == first.lineno for later in body)
+    )
+
+
+def runs_only_on_windows(model: Model, node: ast.AST) -> bool:
+    """Whether ``node`` runs only on Windows, as the code around it says.
+
+    It does in a function named for Windows (``_windows_code``,
+    ``test_WindowsError``), in a function or class decorated to be skipped
+    off Windows (:func:`skips_off_windows`), after a Windows-only import in
+    the same block (and in the ``else:`` of a ``try`` whose body has one),
+    and in an ``except`` clause catching only classes of Windows-only
+    modules (``except pywintypes.error:``).  :func:`windows_only_file` tells
+    about the whole file.
+    """
+    child = node
+    for parent in model.ancestors(node):
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and _within(
+            child, parent.body
+        ):
+            if not isinstance(parent, ast.ClassDef) and says_windows(parent.name):
+                return True
+            if any(skips_off_windows(decorator) for decorator in parent.decorator_list):
+                return True
+        elif (
+            isinstance(parent, ast.ExceptHandler)
+            and _within(child, parent.body)
+            and not isinstance(model.parent(parent), _TRY[1:])
+            and _catches_windows_only_classes(model, parent)
+        ):
+            return True
+        if _runs_after_windows_import(parent, child):
+            return True
+        child = parent
+    return False
+
+
+def _within(child: ast.AST, statements: list[ast.stmt]) -> bool:
+    return any(child is statement for statement in statements)
+
+
+def _runs_after_windows_import(parent: ast.AST, child: ast.AST) -> bool:
+    """Whether ``child`` of ``parent`` runs only once a Windows-only import worked.
+
+    That is when an earlier statement of the same block imports a Windows-only
+    module, or when ``child`` is in the ``else:`` of a ``try`` whose body does.
+    The ``except`` clauses are not: they run when the import failed.
+    """
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if not isinstance(block, list) or not _within(child, block):
+            continue
+        for statement in block:
+            if statement is child:
+                break
+            if imports_windows_module(statement):
+                return True
+        body = getattr(parent, "body", [])
+        return (
+            field == "orelse"
+            and isinstance(parent, _TRY)
+            and any(imports_windows_module(statement) for statement in body)
+        )
+    return False
+
+
+def _catches_windows_only_classes(model: Model, handler: ast.ExceptHandler) -> bool:
+    """``except pywintypes.error:``: every meaning of every name comes from a Windows-only module."""
+    if handler.type is None:
+        return False
+    types = handler.type
+    elements = list(types.elts) if isinstance(types, ast.Tuple) else [types]
+    for element in elements:
+        if isinstance(element, ast.Starred):
+            element = element.value
+        names = model.qualified_names(element)
+        if not any(name.source == "import" for name in names):
+            return False
+        if not all(is_windows_module(name.name.rpartition(".")[0]) for name in names):
+            return False
+    return bool(elements)
+
+
+def _dotted(expr: ast.AST) -> str:
+    """``a.b.c`` for a chain of names (``""`` for anything else)."""
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return ""
+    parts.append(expr.id)
+    return ".".join(reversed(parts))
+
+
+def _string(expr: ast.AST) -> str | None:
+    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None

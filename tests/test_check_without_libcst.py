@@ -1,0 +1,56 @@
+"""A plain check never imports libcst: findings come from ``ast``; libcst only fixes.
+
+Each case runs the command line in a fresh interpreter (``--jobs 1``: in that
+process) and reports which heavy modules the run loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lintrules.rule import Rule
+from lintrules.rules import all_rules
+
+AST_RULES = [rule for rule in all_rules() if issubclass(rule, Rule)]
+
+PROBE = """
+import json, sys
+from lintrules.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"exit": code, "libcst": sorted(m for m in sys.modules if m.split(".")[0] == "libcst")}))
+"""
+
+
+def _run(tmp_path: Path, *args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "check", "--no-cache", "--jobs", "1", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.mark.parametrize("rule", AST_RULES, ids=[rule.CODE for rule in AST_RULES])
+def test_check_with_findings_does_not_import_libcst(tmp_path: Path, rule: type[Rule]) -> None:
+    example = next(e for e in rule.INVALID if not e.options)
+    (tmp_path / "example.py").write_text(example.code, encoding="utf-8")
+    result = _run(tmp_path, "--select", rule.CODE, "--exit-zero", "--output-format", "text", "example.py")
+    assert result["exit"] == 0
+    assert result["libcst"] == []
+
+
+def test_json_output_with_a_fixable_finding_does_import_libcst(tmp_path: Path) -> None:
+    # JSON carries each fix's text edit, which libcst computes: the one
+    # check that needs it (this proves the probe above can see an import).
+    (tmp_path / "example.py").write_text("import errno\nX = errno.WSAECONNRESET\n")
+    result = _run(tmp_path, "--select", "NC002", "--exit-zero", "--output-format", "json", "example.py")
+    assert "libcst" in result["libcst"]
