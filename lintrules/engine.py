@@ -4,16 +4,20 @@ The pipeline for one file, cheapest step first:
 
 1. decode (PEP 263 cookie or BOM) and look for each enabled rule's
    ``REQUIRES_TEXT``; most files stop here;
-2. parse with :mod:`ast` and ask each remaining rule's gate; most of the rest
-   stop here;
-3. parse with libcst, compute the metadata the surviving rules need, and run
-   them all in one batched visit;
+2. parse with :mod:`ast`, build the file's semantic model once
+   (:class:`lintrules.analysis.Model`) and run every rule on it; ``# noqa``
+   comments hide findings;
+3. only when a finding's fix is wanted (``--fix``, ``--diff``, the edits of
+   JSON/SARIF output): :mod:`lintrules.fixing.cst_pass` parses the file with
+   libcst and carries each fix over to its tree;
 4. in fix mode, apply the allowed non-overlapping fixes, add the imports they
    need, verify that the result parses (and compiles, if the input did), and
    go round again until nothing changes, so fixes that enable other fixes
    (NC006 then NC001) land in one run.
 
-Nothing here touches the file system; :mod:`lintrules.runner` does.
+A file the running Python cannot parse is one NC901 finding that names the
+version: there is no second parser to fall back on.  Nothing here touches the
+file system (:mod:`lintrules.runner` does), and nothing here imports libcst.
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ from typing import TYPE_CHECKING
 
 from .analysis.model import Model
 
-# The results' types live in .findings (no libcst there); they are re-exported
-# here, where they have always been importable from.
+# The results' types live in .findings; they are re-exported here, where they
+# have always been importable from.
 from .findings import ENGINE_CODES as ENGINE_CODES
 from .findings import INTERNAL_ERROR as INTERNAL_ERROR
 from .findings import IO_ERROR as IO_ERROR
@@ -40,7 +44,6 @@ from .findings import FixLevel as FixLevel
 from .findings import SourceResult as SourceResult
 from .findings import allowed as allowed
 from .findings import decode_source as decode_source
-from .gate import AstIndex
 from .noqa import NoqaIndex
 from .rule import FixStyle, Report, Rule, RuleBase, RuleContext
 
@@ -48,8 +51,7 @@ if TYPE_CHECKING:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
-    from ._cst_rule import Report as CstReport
-    from ._cst_rule import Rule as CstRule
+    from .fixing.cst_pass import CstReport
 
 #: How many rounds of fixing one file may take before the engine stops.
 MAX_FIX_PASSES = 8
@@ -58,16 +60,6 @@ _PY2_HINTS = re.compile(
     r"^\s*(print\s+[^\s(=]|exec\s+[\"']|except\s+[\w.]+\s*,\s*\w+\s*:|raise\s+\w+\s*,)",
     re.MULTILINE,
 )
-#: libcst's native parser overflows its stack (a segfault that ends the whole
-#: run, not an exception) near 1300 nested brackets, 7000 ``and`` operands or
-#: 8000 dots in an import, and takes minutes on some thousands of chained
-#: attributes.  Code nested that deep is reported and never handed to libcst:
-#: CPython refuses more than 200 nested brackets, and the rules' visit (Python
-#: recursion) fails long before the other limits.
-_MAX_BRACKETS = 1000
-_BRACKETS = re.compile(r"[()\[\]{}]")
-
-
 def _engine_finding(kind: tuple[str, str], message: str, line: int = 1, column: int = 1) -> Finding:
     return Finding(kind[0], kind[1], message, line, column, line, column)
 
@@ -99,30 +91,6 @@ class _Analysis:
 def candidate_rules(text: str, rules: Iterable[type[RuleBase]]) -> list[type[RuleBase]]:
     """The rules whose text gate keeps ``text``."""
     return [rule for rule in rules if rule.text_gate(text)]
-
-
-def _bracket_depth(text: str) -> int:
-    """The deepest bracket nesting in ``text``, counting brackets in strings too."""
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(text):
-        if match.group() in "([{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif depth:
-            depth -= 1
-    return deepest
-
-
-def _from_recursion(error: BaseException) -> bool:
-    """Whether ``error`` was raised while handling (or because of) a RecursionError."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        if isinstance(current, RecursionError):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
 
 
 def _describe(error: BaseException) -> str:
@@ -187,21 +155,9 @@ def _ast_finding(report: Report, fix: FixInfo | None) -> Finding:
 
 
 def _analyse(
-    data: bytes,
-    rules: Sequence[type[RuleBase]],
-    context: RuleContext,
-    *,
-    reduce: bool = False,
-    edits: bool = True,
+    data: bytes, rules: Sequence[type[RuleBase]], context: RuleContext, *, edits: bool = True
 ) -> _Analysis:
-    """Run ``rules`` over ``data``; with ``reduce``, on the parts the rules need only.
-
-    ``ast`` rules run on the file's semantic model; libcst parses the file
-    only for the rules not yet moved to ``ast`` and, in fix mode, when a
-    finding has a fix.  A reduced analysis (see :mod:`lintrules.reduce`)
-    reports the same findings but its tree lacks function bodies, so it must
-    not be used for fixing.
-    """
+    """Run ``rules`` over ``data``; with ``edits``, carry each fix over to libcst too."""
     try:
         text = decode_source(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
@@ -218,15 +174,14 @@ def _analyse(
         )
     active = candidate_rules(text, rules)
     if not active:
-        # A text gate reads the text as Python 3.  Legacy code some rule's
-        # needle points at is still parsed, so that it is reported as
-        # unparsable (NC901) instead of passing as clean.
+        # Needles are searched in the text as Python 3 would read it.  Legacy
+        # code some rule's needle points at is still parsed, so that it is
+        # reported as unparsable (NC901) instead of passing as clean.
         legacy = [rule for rule in rules if rule.REQUIRES_TEXT and rule.needles_in(text)]
         if not legacy or not _PY2_HINTS.search(text):
             return _Analysis([], [], None, None, False, NoqaIndex(""))
         active = legacy
 
-    index: AstIndex | None = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -252,18 +207,8 @@ def _analyse(
         return _Analysis([_engine_finding(SYNTAX_ERROR, message)], [], None, None, False)
 
     ast_rules = [rule for rule in active if issubclass(rule, Rule)]
-    cst_rules: list[type[CstRule]] = [
-        rule  # type: ignore[misc]
-        for rule in active
-        if not issubclass(rule, Rule)
-    ]
-    ast_reports: list[Report] = []
     try:
-        if ast_rules:
-            ast_reports = _run_ast_rules(tree, text, ast_rules, context)
-        if cst_rules:
-            index = AstIndex.from_tree(tree)
-            cst_rules = [rule for rule in cst_rules if rule.gate(index)]
+        reports = _run_ast_rules(tree, text, ast_rules, context)
     except RecursionError:
         return _Analysis(
             [_engine_finding(SYNTAX_ERROR, "cannot analyse: nesting too deep for the rules")],
@@ -277,18 +222,15 @@ def _analyse(
         message = f"rules {rules_run} crashed: {_describe(error)}; please report this"
         return _Analysis([_engine_finding(INTERNAL_ERROR, message)], [], None, None, True)
     noqa = NoqaIndex(text)
-    ast_reports = [r for r in ast_reports if not noqa.suppresses(r.span.line, r.code)]
-    fixable = edits and any(report.fix is not None for report in ast_reports)
-    if not cst_rules and not fixable:
-        plain = [_ast_finding(report, _unlocated_fix(report)) for report in ast_reports]
+    reports = [r for r in reports if not noqa.suppresses(r.span.line, r.code)]
+    if not (edits and any(report.fix is not None for report in reports)):
+        plain = [_ast_finding(report, _unlocated_fix(report)) for report in reports]
         plain.sort(key=lambda f: (f.line, f.column, f.code))
         return _Analysis(plain, [], None, None, True, noqa)
 
     from .fixing.cst_pass import cst_analyse
 
-    return cst_analyse(
-        data, text, tree, index, cst_rules, ast_reports, context, noqa, reduce=reduce, fixable=fixable
-    )
+    return cst_analyse(data, tree, reports, noqa)
 
 
 def lint_source(
@@ -319,9 +261,7 @@ def lint_source(
     context = RuleContext(fix_style=fix_style, options=dict(options or {}))
     current = data
     applied = 0
-    analysis = _analyse(
-        current, rules, context, reduce=fix_level is None, edits=edits or fix_level is not None
-    )
+    analysis = _analyse(current, rules, context, edits=edits or fix_level is not None)
     seen = {current}
     for _ in range(MAX_FIX_PASSES):
         if fix_level is None or analysis.module is None:

@@ -1,6 +1,6 @@
 """The linter's exception table, checked against the classes of the running Python.
 
-``lintrules._exceptions`` writes the standard library's exception hierarchy
+``lintrules.analysis.exception_classes`` writes the standard library's exception hierarchy
 down as data.  Every claim in it (this name is an alias of that class, this
 class has these bases) is verified here with the real objects, on whatever
 Python runs the tests, so running the suite on 3.9 and 3.13 checks both ends
@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from lintrules._exceptions import (
+from lintrules.analysis.exceptions import (
     BY_NAME,
     EXCEPTION_CLASSES,
     SUPPORTED_VERSIONS,

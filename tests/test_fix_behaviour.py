@@ -26,12 +26,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from lintrules._facts import FACTS_BY_NAME, WSA_NAMES, number_on
 from lintrules.engine import lint_source
 from lintrules.rules.errorcode_name_compare import ErrorcodeNameCompare
 from lintrules.rules.hardcoded_errno import HardcodedErrno
 from lintrules.rules.py2_exception_index import Py2ExceptionIndex
 from netcompat._errnos import ERRNO_FACTS, PLATFORMS
+from netcompat.errno_table import BY_NAME as FACTS_BY_NAME
+from netcompat.errno_table import WSA_NAMES, number_on
 
 RULES = (HardcodedErrno, ErrorcodeNameCompare, Py2ExceptionIndex)
 

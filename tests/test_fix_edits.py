@@ -9,7 +9,7 @@ blank lines, the file's line endings.  Imports a fix adds are not part of the
 edit (documented on ``FixInfo``).
 
 The expected text comes from the tree: the rules run again here and each
-report's single replacement is applied with :func:`lintrules.fixes.apply_replacements`
+report's single replacement is applied with :func:`lintrules.fixing.cst_pass.apply_replacements`
 (what ``--fix`` uses).  The hand-written cases below pin the result as a
 plain string too, for the shapes that broke the old edits: statements,
 nested indentation, comments above, CRLF, tabs and non-ASCII text.
@@ -25,18 +25,15 @@ import sys
 import sysconfig
 from collections.abc import Sequence
 from pathlib import Path
-from types import SimpleNamespace
 
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from lintrules import engine
-from lintrules._cst_rule import Fix, Invalid, Replacement, Rule, RuleContext
 from lintrules.engine import Edit, Finding, lint_source
-from lintrules.fixes import apply_replacements
 from lintrules.fixing import cst_pass
-from lintrules.rule import Rule as AstRule
+from lintrules.rule import REMOVE, Fix, Invalid, Rule, RuleContext
 from lintrules.rules import all_rules, rules_by_code
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,37 +80,29 @@ def _key(finding: Finding) -> Key:
 def fixed_by_tree(
     source: str, rules: Sequence[type[Rule]], options: dict[str, object], fix_style: str
 ) -> dict[Key, str]:
-    """For each report with a fix: the whole source after applying that one fix to the tree."""
+    """For each finding with a fix: the whole source after applying that one fix to the tree."""
     module = cst.parse_module(source.encode("utf-8"))
     assert module.code == source
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     context = RuleContext(fix_style=fix_style, options=options)  # type: ignore[arg-type]
-    instances = [rule(context) for rule in rules if issubclass(rule, Rule)]
-    wrapper.visit_batched(instances)
-    positions = wrapper.resolve(PositionProvider)
+    reports = engine._run_ast_rules(ast.parse(source), source, rules, context)
     expected: dict[Key, str] = {}
-    # The ast rules' fixes, carried over to this tree as the engine does.
-    ast_rules = [rule for rule in rules if issubclass(rule, AstRule)]
-    ast_reports = engine._run_ast_rules(ast.parse(source), source, ast_rules, context)
-    carried = [c for _, c in cst_pass._located(ast_reports, module, wrapper) if c is not None]
-    for instance in [*instances, SimpleNamespace(reports=carried)]:
-        for report in instance.reports:
-            fix = report.fix
-            if fix is None:
-                continue
-            target = fix.target if fix.target is not None else report.node
-            if positions.get(target) is None:
-                continue
-            start, end = report.range.start, report.range.end
-            key = (
-                report.code,
-                start.line,
-                start.column + 1,
-                end.line,
-                end.column + 1,
-                report.message,
-            )
-            expected[key] = apply_replacements(module, [(target, fix.replacement)]).code
+    # Each fix carried over to this tree as the engine does, then applied alone.
+    for report, carried in cst_pass._located(reports, module, wrapper):
+        if carried is None:
+            continue
+        span = report.span
+        key = (
+            report.code,
+            span.line,
+            span.column + 1,
+            span.end_line,
+            span.end_column + 1,
+            report.message,
+        )
+        expected[key] = cst_pass.apply_replacements(
+            module, [(carried.node, carried.fix.replacement)]
+        ).code
     return expected
 
 
@@ -518,28 +507,28 @@ class ShapesDemo(Rule):
     FIX_TITLE = "Reshape"
     FIX_SAFETY = "unsafe"
 
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
+    def visit_Expr(self, node: ast.Expr) -> None:
+        call = node.value
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
             return
-        call = node.body[0].value
-        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name):
-            return
-        shape = call.func.value
-        target: cst.CSTNode = node
-        replacement: Replacement
+        shape = call.func.id
+        fix: Fix
         if shape == "drop":
-            replacement = cst.RemovalSentinel.REMOVE
+            fix = Fix(REMOVE, "unsafe", "Reshape")
         elif shape == "twice":
-            replacement = cst.FlattenSentinel([node, node.with_changes(leading_lines=())])
+            fix = Fix(_twice, "unsafe", "Reshape")
         elif shape == "wide":
-            target = call
-            replacement = cst.parse_expression("wide(\n    first,\n    second,\n)")
+            fix = Fix("wide(\n    first,\n    second,\n)", "unsafe", "Reshape", target=call)
         elif shape == "tight":
-            target = call
-            replacement = cst.parse_expression("tightened()")
+            fix = Fix("tightened()", "unsafe", "Reshape", target=call)
         else:
             return
-        self.report(node, fix=Fix(replacement, "unsafe", "Reshape", target=target))
+        self.report(node, fix=fix)
+
+
+def _twice(node: cst.CSTNode) -> cst.FlattenSentinel[cst.CSTNode]:
+    assert isinstance(node, cst.SimpleStatementLine)
+    return cst.FlattenSentinel([node, node.with_changes(leading_lines=())])
 
 
 SHAPES = """\

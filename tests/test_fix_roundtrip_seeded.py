@@ -35,11 +35,12 @@ from _fuzz_helpers import check_source, comments, fuzz_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lintrules._facts import FACTS_BY_NAME, WSA_NAMES, all_numbers
 from lintrules.engine import FixLevel, decode_source
 from lintrules.rule import FixStyle
 from lintrules.rules import all_rules
 from netcompat._errnos import ERRNO_FACTS, WINERROR_FACTS
+from netcompat.errno_table import BY_NAME as FACTS_BY_NAME
+from netcompat.errno_table import WSA_NAMES, all_numbers
 
 RULES = all_rules()
 

@@ -6,9 +6,9 @@ are written in it:
 * ``# error: NC001`` at the end of a line: the rule reports a finding starting
   on that line (``# error: NC001 x2``: two findings there).  No marker, no
   finding: a fixture without markers is a case the rule must leave alone.
-* an ``# options: {...}`` line (JSON) in the leading comments: rule options and
-  ``fix_style`` for the run; ``# fix: unsafe`` there: the snapshot is taken
-  with unsafe fixes.
+* an ``# options: {...}`` line (JSON): rule options and ``fix_style`` for the
+  run; a ``# fix: unsafe`` line: the snapshot is taken with unsafe fixes.
+  Both stand at the end of the file, so that they move no line.
 * ``<case>.fixed.py`` beside it: the whole module after fixing.  When there is
   none, the rule must offer no fix at that level.
 
@@ -47,8 +47,6 @@ def _header(text: str) -> tuple[dict[str, object], str]:
     options: dict[str, object] = {}
     level = "safe"
     for line in text.splitlines():
-        if not line.startswith("#"):
-            break
         match = _OPTIONS.match(line)
         if match:
             options = json.loads(match.group(1))

@@ -317,7 +317,7 @@ def test_a_warm_run_imports_no_libcst(tmp_path: Path, age_ns: int) -> None:
     assert warm.stdout == cold.stdout
     loaded = _imported(warm.stderr)
     assert "libcst" not in loaded
-    for module in ("lintrules.engine", "lintrules.rule", "lintrules.fixes", "lintrules.gate"):
+    for module in ("lintrules.engine", "lintrules.rule", "lintrules.analysis", "lintrules.fixing"):
         assert module not in loaded
 
 

@@ -1,8 +1,10 @@
-"""libcst, where it is needed: the rules not yet moved to ``ast``, fixes and their edits.
+"""libcst, where it is needed: carrying out fixes and computing their text edits.
 
 The engine (:mod:`lintrules.engine`) calls into this module only when a file
-has a finding to fix (or to show the edit of), or an enabled rule that still
-detects on libcst.  A plain check of ``ast`` rules never imports it.
+has a finding to fix (or to show the edit of).  A plain check never imports it.
+Every finding comes from ``ast``; here its fix is found in libcst's tree of the
+same source (:mod:`.locate`), applied with the other fixes of the round, the
+imports they need are added, and the result is verified before anyone writes it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import ast
 import re
 import sys
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Union
 
 import libcst as cst
 from libcst.metadata import (
@@ -22,34 +26,48 @@ from libcst.metadata import (
     PositionProvider,
 )
 
-from .._cst_rule import Fix as CstFix
-from .._cst_rule import Replacement
-from .._cst_rule import Report as CstReport
-from .._cst_rule import Rule as CstRule
-from .._metadata import metadata_wrapper
-from ..engine import (
-    INTERNAL_ERROR,
+from ..engine import _Analysis, _ast_finding, _engine_finding
+from ..findings import (
     SYNTAX_ERROR,
-    _Analysis,
-    _ast_finding,
-    _describe,
-    _engine_finding,
-    _from_recursion,
-    _unlocated_fix,
+    Edit,
+    Finding,
+    FixInfo,
+    FixLevel,
+    Safety,
+    allowed,
+    decode_source,
 )
-from ..findings import Edit, Finding, FixInfo, FixLevel, allowed, decode_source
-from ..fixes import add_imports, apply_replacements
-from ..gate import AstIndex
 from ..noqa import NoqaIndex
-from ..reduce import reduce_source
-from ..rule import ImportSpec, Report, RuleContext
+from ..rule import ImportSpec, Report
+
+Replacement = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNode]]
+
+
+@dataclass(frozen=True)
+class CstFix:
+    """A finding's fix once carried over to libcst: the node to replace and its replacement."""
+
+    replacement: Replacement
+    safety: Safety
+    title: str
+    imports: tuple[ImportSpec, ...] = ()
+
+
+@dataclass
+class CstReport:
+    """A finding with its fix located in the libcst tree."""
+
+    code: str
+    range: CodeRange
+    node: cst.CSTNode
+    fix: CstFix
 
 
 def _fix_info(report: CstReport, wrapper: MetadataWrapper) -> FixInfo | None:
     fix = report.fix
     if fix is None:
         return None
-    target = fix.target if fix.target is not None else report.node
+    target = report.node
     code_range = wrapper.resolve(PositionProvider).get(target)
     edit = None
     if code_range is not None:
@@ -263,21 +281,6 @@ def _text_edit(
     return Edit(new[start:new_end], line, column, end_line, end_column)
 
 
-def _finding(report: CstReport, wrapper: MetadataWrapper) -> Finding:
-    code_range = report.range
-    return Finding(
-        code=report.code,
-        name=report.name,
-        message=report.message,
-        line=code_range.start.line,
-        column=code_range.start.column + 1,
-        end_line=code_range.end.line,
-        end_column=code_range.end.column + 1,
-        fix=_fix_info(report, wrapper),
-    )
-
-
-
 def _deeper_than(tree: ast.AST, limit: int) -> bool:
     """Whether libcst's tree for ``tree`` nests more than ``limit`` levels.
 
@@ -323,28 +326,16 @@ def _located(
                 if target is not None and replacement is not None:
                     carried = CstReport(
                         code=report.code,
-                        name=report.name,
-                        message=report.message,
                         range=CodeRange(
                             CodePosition(report.span.line, report.span.column),
                             CodePosition(report.span.end_line, report.span.end_column),
                         ),
                         node=target,
-                        fix=CstFix(replacement, fix.safety, fix.title, None, fix.imports),
+                        fix=CstFix(replacement, fix.safety, fix.title, fix.imports),
                     )
         located.append((report, carried))
     return located
 
-
-
-def _parse(data: bytes, reduced: str | None) -> cst.Module:
-    """The libcst tree of ``reduced`` when given (and parsable), else of ``data``."""
-    if reduced is not None:
-        try:
-            return cst.parse_module(reduced)
-        except (cst.ParserSyntaxError, RecursionError):
-            pass  # the full source decides, and reports its own error
-    return cst.parse_module(data)
 
 
 def _choose_fixes(
@@ -363,7 +354,7 @@ def _choose_fixes(
     for report in candidates:
         fix = report.fix
         assert fix is not None
-        target = fix.target if fix.target is not None else report.node
+        target = report.node
         code_range = positions.get(target)
         if code_range is None:
             continue
@@ -405,91 +396,38 @@ def _verify(new: bytes, must_compile: bool, old: bytes) -> str | None:
 
 
 def cst_analyse(
-    data: bytes,
-    text: str,
-    tree: ast.Module,
-    index: AstIndex | None,
-    cst_rules: Sequence[type[CstRule]],
-    ast_reports: Sequence[Report],
-    context: RuleContext,
-    noqa: NoqaIndex,
-    *,
-    reduce: bool,
-    fixable: bool,
+    data: bytes, tree: ast.Module, reports: Sequence[Report], noqa: NoqaIndex
 ) -> _Analysis:
-    """The libcst part of an analysis: the rules not yet on ``ast``, and fixes carried over."""
-    reduced: str | None = None
-    # The visit takes a Python frame or more per level: past the recursion
-    # limit it must fail, so do not let libcst parse (or crash on) it.
+    """Parse ``data`` with libcst and carry the fixes of ``reports`` over to its tree."""
+    # libcst's parser and its visitors take a Python frame or more per level:
+    # past the recursion limit they must fail, so do not let it parse (or crash on) it.
     if _deeper_than(tree, sys.getrecursionlimit()):
         return _Analysis(
-            [_engine_finding(SYNTAX_ERROR, "cannot analyse: nesting too deep for the rules")],
+            [_engine_finding(SYNTAX_ERROR, "cannot analyse: nesting too deep for the fixer")],
             [],
             None,
             None,
             True,
         )
-    if reduce and index is not None and not fixable and cst_rules:
-        tests = [rule.needs(index) for rule in cst_rules]
-        if all(test is not None for test in tests):
-            reduced = reduce_source(text, tree, [test for test in tests if test is not None])
     try:
-        module = _parse(data, reduced)
+        module = cst.parse_module(data)
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        located = _located(reports, module, wrapper)
     except (cst.ParserSyntaxError, RecursionError):
         # Python parses it, libcst does not: the findings stand, without fixes.
-        unfixed = [_ast_finding(report, None) for report in ast_reports]
+        unfixed = [_ast_finding(report, None) for report in reports]
         unfixed.sort(key=lambda f: (f.line, f.column, f.code))
         return _Analysis(unfixed, [], None, None, True, noqa)
-
-    # The rules' metadata, each provider's computed when first read (and
-    # cheaper than libcst's own providers: see lintrules._metadata).
-    wrapper = metadata_wrapper(module)
-    instances = [rule(context) for rule in cst_rules]
-    try:
-        if instances:
-            wrapper.visit_batched(instances)
-    except RecursionError:
-        return _Analysis(
-            [_engine_finding(SYNTAX_ERROR, "cannot analyse: nesting too deep for the rules")],
-            [],
-            None,
-            None,
-            True,
-        )
-    except Exception as error:
-        if _from_recursion(error):
-            # libcst's metadata turns a RecursionError into a KeyError on the way out.
-            return _Analysis(
-                [_engine_finding(SYNTAX_ERROR, "cannot analyse: nesting too deep for the rules")],
-                [],
-                None,
-                None,
-                True,
-            )
-        rules_run = ", ".join(rule.CODE for rule in cst_rules)
-        message = f"rules {rules_run} crashed: {_describe(error)}; please report this"
-        return _Analysis([_engine_finding(INTERNAL_ERROR, message)], [], None, None, True)
-
-    reports: list[CstReport] = []
+    carried_reports: list[CstReport] = []
     findings: list[Finding] = []
-    for instance in instances:
-        for cst_report in instance.reports:
-            if noqa.suppresses(cst_report.range.start.line, cst_report.code):
-                continue
-            reports.append(cst_report)
-            findings.append(_finding(cst_report, wrapper))
-    if not fixable:
-        findings.extend(_ast_finding(report, _unlocated_fix(report)) for report in ast_reports)
-    for report, carried in _located(ast_reports if fixable else [], module, wrapper):
+    for report, carried in located:
         if carried is None:
             findings.append(_ast_finding(report, None))
         else:
-            reports.append(carried)
+            carried_reports.append(carried)
             findings.append(_ast_finding(report, _fix_info(carried, wrapper)))
     findings.sort(key=lambda f: (f.line, f.column, f.code))
-    return _Analysis(findings, reports, module, wrapper, True, noqa)
-
-
+    return _Analysis(findings, carried_reports, module, wrapper, True, noqa)
 
 
 def apply_fixes(analysis: _Analysis, fix_level: FixLevel, current: bytes) -> tuple[bytes, str | None] | None:
@@ -505,3 +443,43 @@ def apply_fixes(analysis: _Analysis, fix_level: FixLevel, current: bytes) -> tup
     new = module.bytes
     analysis.chosen = len(chosen)
     return new, _verify(new, analysis.compiled, current)
+
+
+class _Replace(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, Replacement]) -> None:
+        super().__init__()
+        self._replacements = replacements
+
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+        replacement = self._replacements.get(id(original_node))
+        if replacement is None:
+            return updated_node
+        return replacement
+
+
+def apply_replacements(
+    module: cst.Module, replacements: Sequence[tuple[cst.CSTNode, Replacement]]
+) -> cst.Module:
+    """Replace each target node (by identity) in ``module`` in one pass."""
+    if not replacements:
+        return module
+    table = {id(target): new for target, new in replacements}
+    result = module.visit(_Replace(table))
+    assert isinstance(result, cst.Module)
+    return result
+
+
+def add_imports(module: cst.Module, imports: Iterable[ImportSpec]) -> cst.Module:
+    """Add the imports that are not there yet."""
+    # libcst.codemod pulls in libcst.matchers (about 0.2 s to import): only
+    # a run that fixes needs it.
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor, ImportItem
+
+    items = [ImportItem(spec.module, spec.name) for spec in dict.fromkeys(imports)]
+    if not items:
+        return module
+    context = CodemodContext()
+    return AddImportsVisitor(context, items).transform_module(module)

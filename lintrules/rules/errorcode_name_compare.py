@@ -122,23 +122,6 @@ class ErrorcodeNameCompare(Rule):
             "errorcode = {104: 'ECONNRESET'}\nif errorcode[e.errno] == 'ECONNRESET':\n    pass\n",
             id="not-the-errno-module",
         ),
-        Valid(
-            "import errno\nif errno.errorcode[e.errno] == name:\n    pass\n",
-            id="name-in-a-variable",
-        ),
-        Valid(
-            "import errno, os\nif os.strerror(e.errno) == 'Connection reset by peer':\n    pass\n",
-            id="strerror-is-nc004",
-        ),
-        Valid(
-            "import errno\nif errno.errorcode.get(e.errno, 'ECONNRESET') == 'ECONNRESET':\n    pass\n",
-            id="get-default-is-compared-name",
-        ),
-        Valid(
-            "import errno\ndef f(e, errno=errno):\n"
-            "    return errno.errorcode[e.errno] == 'ECONNRESET'\n",
-            id="parameter-named-errno-is-not-the-module",
-        ),
     ]
     INVALID = [
         Invalid(
@@ -174,69 +157,6 @@ class ErrorcodeNameCompare(Rule):
             "import errno\nok = e.errno == errno.ECONNRESET\n",
             message="'WSAECONNRESET' exists only on Windows",
             id="wsa-spelling-merged",
-        ),
-        Invalid(
-            "import errno\nok = errno.errorcode[e.errno] not in ('ECONNRESET', 'WSAECONNRESET')\n",
-            "import errno\nok = e.errno != errno.ECONNRESET\n",
-            id="not-in-merged",
-        ),
-        Invalid(
-            "import errno\nok = errno.errorcode[e.errno] == 'WSAECONNABORTED'\n",
-            "import errno\nok = e.errno == errno.ECONNABORTED\n",
-            id="wsa-only",
-        ),
-        Invalid(
-            "import errno\nok = errno.errorcode.get(e.errno) == 'ECONNRESET'\n",
-            "import errno\nok = e.errno == errno.ECONNRESET\n",
-            id="dict-get",
-        ),
-        Invalid(
-            "from errno import errorcode\nok = errorcode[e.errno] == 'ETIMEDOUT'\n",
-            "from errno import errorcode\nimport errno\n\nok = e.errno == errno.ETIMEDOUT\n",
-            id="from-import-adds-import",
-        ),
-        Invalid(
-            "import errno as E\nok = E.errorcode[e.errno] == 'ECONNRESET'\n",
-            "import errno as E\nok = e.errno == E.ECONNRESET\n",
-            id="aliased-module",
-        ),
-        Invalid(
-            "import errno\nok = errno.errorcode[err.args[0]] == 'ECONNREFUSED'\n",
-            "import errno\nok = err.args[0] == errno.ECONNREFUSED\n",
-            id="args-index",
-        ),
-        Invalid(
-            "import errno\nok = errno.errorcode[a or b] == 'ECONNRESET'\n",
-            "import errno\nok = (a or b) == errno.ECONNRESET\n",
-            id="parenthesised-key",
-        ),
-        Invalid(
-            "import errno\nok = errno.errorcode[e.errno] == 'EWOULDBLOCK'\n",
-            None,
-            message="EWOULDBLOCK",
-            id="alias-no-safe-fix",
-        ),
-        Invalid(
-            "import errno\nok = errno.errorcode[e.errno] == 'EWOULDBLOCK'\n",
-            "import errno\nok = e.errno == errno.EWOULDBLOCK\n",
-            unsafe=True,
-            id="alias-unsafe-fix",
-        ),
-        Invalid(
-            "import errno\nok = errno.errorcode[e.errno] in ('ECONNRESET', 'ENOENT')\n",
-            None,
-            id="mixed-with-non-socket-name",
-        ),
-        Invalid(
-            "import errno\nok = errno.errorcode[e.errno] == 'WSAEBADF'\n",
-            None,
-            id="wsa-name-without-safe-twin",
-        ),
-        Invalid(
-            "from errno import errorcode\ndef f(e):\n    errno = e.errno\n"
-            "    return errorcode[errno] == 'ECONNRESET'  # error\n",
-            None,
-            id="local-errno-shadows-module-no-fix",
         ),
     ]
 

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ast
+import keyword
+import tokenize
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-import libcst as cst
-from libcst.metadata import BuiltinAssignment, ParentNodeProvider, ScopeProvider
+from netcompat.errno_table import BY_NAME, ERRNO_FACTS
 
-from netcompat._errnos import ERRNO_FACTS
-
-from .._errno_exprs import contains_comment, errno_name_of, errno_read
-from .._exceptions import EXCEPTION_CLASSES, catches, handler_types, is_os_error
-from .._nodes import code_of
-from ..gate import AstIndex
-from .._cst_rule import Fix, Invalid, Rule, RuleContext, Valid
+from ..analysis.errno_reads import errno_name_of, errno_read
+from ..analysis.exceptions import EXCEPTION_CLASSES, catches, handler_types, is_os_error
+from ..analysis.model import Model, Source
+from ..fixing.builders import Builder
+from ..fixing.exception_clauses import clause_narrowed
+from ..fixing.exception_fixes import expression_in_parentheses_of
+from ..rule import Fix, Invalid, Rule, RuleContext, Valid
 
 _OSERROR = "builtins.OSError"
-_BOOLEAN_PARENTS = (
-    cst.If,
-    cst.While,
-    cst.IfExp,
-    cst.BooleanOperation,
-    cst.UnaryOperation,
-    cst.Assert,
-)
+#: Where ``not isinstance(...)`` needs no parentheses of its own.
+_BOOLEAN_PARENTS = (ast.If, ast.While, ast.IfExp, ast.BoolOp, ast.UnaryOp, ast.Assert, ast.Return)
 
 
 def _table_classes() -> dict[str, tuple[str, ...]]:
@@ -54,8 +50,8 @@ LATER_ALIASES: dict[str, tuple[str, ...]] = {
 class _Test(NamedTuple):
     """An errno test the rule can restate with classes."""
 
-    comparison: cst.Comparison
-    exception: cst.BaseExpression | None
+    comparison: ast.Compare
+    exception: ast.expr | None
     names: tuple[str, ...]
     classes: tuple[str, ...]
     negated: bool
@@ -163,23 +159,6 @@ class PreferExceptionClass(Rule):
             ),
             id="database-error",
         ),
-        Valid(
-            "import errno\ndef same(code):\n    return code == errno.ECONNRESET\n",
-            id="plain-integer",
-        ),
-        Valid(
-            _example(
-                "except OSError as e:\n    if isinstance(e, ConnectionResetError):\n        pass\n"
-            ),
-            id="already-a-class",
-        ),
-        Valid(
-            _example(
-                "except OSError as e:\n    if e.errno == errno.WSAECONNRESET:\n        pass\n"
-            ),
-            id="windows-name-is-nc002",
-        ),
-        Valid("import errno\nprint(errno.ECONNRESET)\n", id="constant-not-compared"),
     ]
     INVALID = [
         Invalid(
@@ -256,200 +235,83 @@ class PreferExceptionClass(Rule):
             message="BlockingIOError also covers EINPROGRESS, EALREADY",
             id="eagain-ewouldblock",
         ),
-        Invalid(
-            _example(
-                "except OSError as e:\n    log(e)\n"
-                "    timed_out = getattr(e, 'errno', None) == errno.ETIMEDOUT  # error\n"
-            ),
-            _example(
-                "except OSError as e:\n    log(e)\n"
-                "    timed_out = isinstance(e, TimeoutError)  # error\n"
-            ),
-            unsafe=True,
-            message="TimeoutError also covers socket.timeout from Python 3.10",
-            id="getattr-errno",
-        ),
-        Invalid(
-            _example(
-                "except OSError as e:\n    code = e.errno\n"
-                "    retry = code == E.ECONNRESET and attempts < 3  # error\n",
-                "import errno as E\n",
-            ),
-            _example(
-                "except OSError as e:\n    code = e.errno\n"
-                "    retry = isinstance(e, ConnectionResetError) and attempts < 3  # error\n",
-                "import errno as E\n",
-            ),
-            unsafe=True,
-            id="alias-and-local-copy",
-        ),
-        Invalid(
-            _example(
-                "except OSError as e:\n    if e.errno == errno.ECONNRESET:  # error\n"
-                "        reconnect()\n    else:\n        raise\n"
-            ),
-            _example("except ConnectionResetError:  # error\n    reconnect()\n"),
-            unsafe=True,
-            message="the except clause can name ConnectionResetError",
-            id="clause-if-else-raise",
-        ),
-        Invalid(
-            _example(
-                "except socket.error as err:\n    if err.errno != errno.ECONNRESET:  # error\n"
-                "        raise\n    log.warning('reset: %s', err)\n    reconnect()\n",
-                "import errno\nimport socket\n",
-            ),
-            _example(
-                "except ConnectionResetError as err:  # error\n    log.warning('reset: %s', err)\n"
-                "    reconnect()\n",
-                "import errno\nimport socket\n",
-            ),
-            unsafe=True,
-            id="clause-guard-raise-keeps-name",
-        ),
-        Invalid(
-            "import errno\n\n\ndef serve():\n    while True:\n        try:\n            handle()\n"
-            "        except IOError as e:\n"
-            "            if e.errno in (errno.EPIPE, errno.ECONNRESET):  # error\n"
-            "                # the client went away\n                break\n"
-            "            else:\n                raise\n",
-            "import errno\n\n\ndef serve():\n    while True:\n        try:\n            handle()\n"
-            "        except (BrokenPipeError, ConnectionResetError):  # error\n"
-            "            # the client went away\n            break\n",
-            unsafe=True,
-            id="clause-tuple-nested-keeps-comment",
-        ),
-        Invalid(
-            _example(
-                "except OSError as e:\n    if e.errno == errno.ECONNRESET:  # error\n"
-                "        reconnect()\n    else:\n        raise\nexcept Exception:\n    log()\n"
-            ),
-            _example(
-                "except OSError as e:\n    if isinstance(e, ConnectionResetError):  # error\n"
-                "        reconnect()\n    else:\n        raise\nexcept Exception:\n    log()\n"
-            ),
-            unsafe=True,
-            id="later-clause-would-catch-the-rest",
-        ),
-        Invalid(
-            _example(
-                "except OSError as e:\n    if e.errno == errno.ECONNRESET:  # error\n"
-                "        reconnect()\n    else:  # not ours\n        raise\n"
-            ),
-            _example(
-                "except OSError as e:\n    if isinstance(e, ConnectionResetError):  # error\n"
-                "        reconnect()\n    else:  # not ours\n        raise\n"
-            ),
-            unsafe=True,
-            id="clause-comment-would-be-lost",
-        ),
-        Invalid(
-            "import errno\ndef is_reset(exc):\n    return exc.errno == errno.ECONNRESET  # error\n",
-            None,
-            unsafe=True,
-            id="not-bound-by-except-no-fix",
-        ),
-        Invalid(
-            "from errno import ECONNRESET\n"
-            + _example(
-                "except OSError as e:\n    log(e)\n    if e.errno == ECONNRESET:  # error\n"
-                "        pass\n",
-                "",
-            ),
-            "from errno import ECONNRESET\n"
-            + _example(
-                "except OSError as e:\n    log(e)\n"
-                "    if isinstance(e, ConnectionResetError):  # error\n        pass\n",
-                "",
-            ),
-            unsafe=True,
-            id="from-errno-import",
-        ),
-        Invalid(
-            "ConnectionResetError = RuntimeError\n"
-            + _example(
-                "except OSError as e:\n    log(e)\n    if e.errno == errno.ECONNRESET:  # error\n"
-                "        pass\n"
-            ),
-            None,
-            unsafe=True,
-            id="class-name-shadowed-no-fix",
-        ),
     ]
 
-    def __init__(self, context: RuleContext | None = None) -> None:
-        super().__init__(context)
+    def __init__(self, model: Model, context: RuleContext | None = None) -> None:
+        super().__init__(model, context)
         #: Comparisons a clause rewrite already reported.
         self._done: set[int] = set()
 
-    @classmethod
-    def gate(cls, index: AstIndex) -> bool:
-        return not _ALL_NAMES.isdisjoint(index.attributes | index.names | index.imported_names)
+    def run(self) -> None:
+        # Clauses first: a comparison their rewrite reports is not reported again.
+        for handler in self.model.nodes(ast.ExceptHandler):
+            self.visit_ExceptHandler(handler)
+        for comparison in self.model.nodes(ast.Compare):
+            self.visit_Compare(comparison)
 
     # -- errno tests -------------------------------------------------------
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def visit_Compare(self, node: ast.Compare) -> None:
         if id(node) in self._done:
             return
         test = self._test(node)
         if test is None:
             return
-        check = _spelled(test)
+        check = self._spelled(test)
         fix = None
-        if test.fixable:
-            replacement = self._isinstance(node, test)
-            if replacement is not None:
-                fix = Fix(replacement, "unsafe", self.FIX_TITLE.format(check=check))
+        if test.fixable and self._builtins(node, test.classes):
+            fix = Fix(self._isinstance(node, test), "unsafe", self.FIX_TITLE.format(check=check))
         self.report(node, self._message(test, check), fix=fix)
 
-    def _test(self, node: cst.Comparison) -> _Test | None:
-        if len(node.comparisons) != 1:
+    def _test(self, node: ast.Compare) -> _Test | None:
+        if len(node.ops) != 1:
             return None
-        target = node.comparisons[0]
-        left, op, right = node.left, target.operator, target.comparator
-        if isinstance(op, (cst.Equal, cst.NotEqual)):
-            sides = ((left, right), (right, left))
-            for read_side, constant in sides:
-                name = errno_name_of(self, constant)
+        operator, left, right = node.ops[0], node.left, node.comparators[0]
+        if isinstance(operator, (ast.Eq, ast.NotEq)):
+            for read_side, constant in ((left, right), (right, left)):
+                name = errno_name_of(self.model, constant)
                 if name is not None:
-                    return self._make(node, read_side, (name,), isinstance(op, cst.NotEqual))
+                    return self._make(node, read_side, (name,), isinstance(operator, ast.NotEq))
             return None
-        if isinstance(op, (cst.In, cst.NotIn)) and isinstance(
-            right, (cst.Tuple, cst.List, cst.Set)
+        if isinstance(operator, (ast.In, ast.NotIn)) and isinstance(
+            right, (ast.Tuple, ast.List, ast.Set)
         ):
             names: list[str] = []
-            for element in right.elements:
+            for element in right.elts:
                 name = (
-                    errno_name_of(self, element.value) if isinstance(element, cst.Element) else None
+                    None if isinstance(element, ast.Starred) else errno_name_of(self.model, element)
                 )
                 if name is None:
                     return None
                 names.append(name)
-            return self._make(node, left, tuple(names), isinstance(op, cst.NotIn))
+            return self._make(node, left, tuple(names), isinstance(operator, ast.NotIn))
         return None
 
     def _make(
-        self,
-        node: cst.Comparison,
-        read_side: cst.BaseExpression,
-        names: tuple[str, ...],
-        negated: bool,
+        self, node: ast.Compare, read_side: ast.expr, names: tuple[str, ...], negated: bool
     ) -> _Test | None:
-        read = errno_read(self, read_side)
+        read = errno_read(self.model, read_side)
         if read is None or not names:
             return None
         classes: list[str] = []
         for name in names:
-            exception = next(f.exception for f in ERRNO_FACTS if f.name == name)
+            exception = BY_NAME[name].exception
             if exception is None:
                 return None
             if exception not in classes:
                 classes.append(exception)
         fixable = (
-            isinstance(read.exception, cst.Name)
+            isinstance(read.exception, ast.Name)
             and read.handler is not None
-            and all(_std_catch(t) for t in handler_types(self, read.handler))
+            and all(_std_catch(t) for t in handler_types(self.model, read.handler))
         )
         return _Test(node, read.exception, names, tuple(classes), negated, fixable)
+
+    def _spelled(self, test: _Test) -> str:
+        exception = test.exception
+        subject = _written(self.model, exception) if exception is not None else "e"
+        classes = test.classes[0] if len(test.classes) == 1 else f"({', '.join(test.classes)})"
+        check = f"isinstance({subject}, {classes})"
+        return f"not {check}" if test.negated else check
 
     def _message(self, test: _Test, check: str, extra: str = "") -> str:
         wider = []
@@ -460,148 +322,111 @@ class PreferExceptionClass(Rule):
                 wider.append(f"{exception} also covers {', '.join(others)}")
         if wider:
             extra = f" (but {'; '.join(wider)})" + extra
-        return self.MESSAGE.format(test=code_of(test.comparison), check=check, extra=extra)
+        written = _written(self.model, test.comparison)
+        return self.MESSAGE.format(test=written, check=check, extra=extra)
 
-    def _isinstance(self, node: cst.Comparison, test: _Test) -> cst.BaseExpression | None:
-        if not isinstance(test.exception, cst.Name) or not all(
-            self._builtin(node, name) for name in test.classes
-        ):
-            return None
-        classes: cst.BaseExpression = (
-            cst.Name(test.classes[0])
-            if len(test.classes) == 1
-            else cst.Tuple([cst.Element(cst.Name(c)) for c in test.classes])
-        )
-        call: cst.BaseExpression = cst.Call(
-            cst.Name("isinstance"), [cst.Arg(cst.Name(test.exception.value)), cst.Arg(classes)]
-        )
+    def _isinstance(self, node: ast.Compare, test: _Test) -> Builder:
+        """``isinstance(e, C)``, in the comparison's own parentheses (``not`` gets a pair where needed)."""
+        assert isinstance(test.exception, ast.Name)
+        classes = test.classes[0] if len(test.classes) == 1 else f"({', '.join(test.classes)})"
+        call = f"isinstance({test.exception.id}, {classes})"
         if not test.negated:
-            return call.with_changes(lpar=node.lpar, rpar=node.rpar)
-        negation = cst.UnaryOperation(cst.Not(), call)
-        parent = self.get_metadata(ParentNodeProvider, node, None)
-        if node.lpar or isinstance(parent, (*_BOOLEAN_PARENTS, cst.Return)):
-            return negation.with_changes(lpar=node.lpar, rpar=node.rpar)
-        return negation.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            return expression_in_parentheses_of(call, parenthesize=False)
+        bare = isinstance(self.model.parent(node), _BOOLEAN_PARENTS)
+        return expression_in_parentheses_of("not " + call, parenthesize=not bare)
 
-    def _builtin(self, node: cst.CSTNode, name: str) -> bool:
-        scope = self.get_metadata(ScopeProvider, node, None)
-        return scope is not None and all(isinstance(b, BuiltinAssignment) for b in scope[name])
+    def _builtins(self, node: ast.AST, names: Sequence[str]) -> bool:
+        """Whether every one of ``names`` is the builtin where ``node`` stands."""
+        scope = self.model.scope_of(node)
+        return not any(scope.lookup(name) for name in names)
 
     # -- the clause that re-raises all but one errno ----------------------------
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if not isinstance(self.model.parent(node), ast.Try):
+            return  # an ``except*`` clause cannot be narrowed this way
         shape = self._reraise_shape(node)
         if shape is None:
             return
         test, body = shape
-        caught = handler_types(self, node)
+        caught = handler_types(self.model, node)
         if len(caught) != 1 or caught[0] is None or not is_os_error(caught[0]):
             return
         if not all(catches(caught[0], exception) for exception in test.classes):
             return
         if not self._later_clauses_miss_oserror(node):
             return
-        if any(not self._builtin(node, name) for name in test.classes):
+        if not self._builtins(node, test.classes):
             return
-        assert isinstance(test.exception, cst.Name)
-        names = [cst.Name(c) for c in test.classes]
-        new_type: cst.BaseExpression = (
-            names[0]
-            if len(names) == 1
-            else cst.Tuple(
-                [
-                    cst.Element(
-                        n,
-                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-                        if i < len(names) - 1
-                        else cst.MaybeSentinel.DEFAULT,
-                    )
-                    for i, n in enumerate(names)
-                ]
-            )
+        assert node.name is not None
+        spelled = "except " + (
+            test.classes[0] if len(test.classes) == 1 else f"({', '.join(test.classes)})"
         )
-        keep_name = _uses(body, test.exception.value)
-        replacement = node.with_changes(
-            type=new_type,
-            name=node.name if keep_name else None,
-            body=body,
-        )
-        spelled = f"except {code_of(new_type)}"
         self._done.add(id(test.comparison))
         message = self._message(
             test,
-            _spelled(test),
+            self._spelled(test),
             f"; the except clause can name {', '.join(test.classes)} instead of re-raising the rest",
         )
+        builder = clause_narrowed(test.classes, keep_name=_uses(body, node.name))
         self.report(
-            test.comparison,
-            message,
-            fix=Fix(replacement, "unsafe", f"Use `{spelled}`", target=node),
+            test.comparison, message, fix=Fix(builder, "unsafe", f"Use `{spelled}`", target=node)
         )
 
-    def _reraise_shape(self, node: cst.ExceptHandler) -> tuple[_Test, cst.IndentedBlock] | None:
-        """The errno test and the body to keep, for the two re-raise shapes."""
-        block = node.body
-        if (
-            node.name is None
-            or not isinstance(node.name.name, cst.Name)
-            or not isinstance(block, cst.IndentedBlock)
-            or not block.body
-        ):
+    def _reraise_shape(self, node: ast.ExceptHandler) -> tuple[_Test, list[ast.stmt]] | None:
+        """The errno test and the statements to keep, for the two re-raise shapes.
+
+        Declined when the rewrite would drop a comment: before the ``if``, in
+        its test, in the ``raise`` branch, or on both the ``except`` and the
+        ``if`` line (only one can stay).
+        """
+        first = node.body[0]
+        if node.name is None or not isinstance(first, ast.If):
             return None
-        first = block.body[0]
-        if (
-            not isinstance(first, cst.If)
-            or any(contains_comment(line) for line in first.leading_lines)
-            or contains_comment(first.test)
-        ):
+        if not isinstance(first.test, ast.Compare):
             return None
-        test = self._test(first.test) if isinstance(first.test, cst.Comparison) else None
-        if test is None or not test.fixable or not _is_name(test.exception, node.name.name.value):
+        test = self._test(first.test)
+        if test is None or not test.fixable or not _is_name(test.exception, node.name):
             return None
-        inner = first.body
-        if not isinstance(inner, cst.IndentedBlock):
+        source = self.model.source
+        clause = _header(source, node.lineno)
+        condition = _header(source, first.lineno)
+        if clause is None or condition is None or condition.inline_body or condition.inner_comment:
             return None
-        if not test.negated and len(block.body) == 1:
+        if _any_comment_line(source, clause.colon_line + 1, first.lineno - 1):
+            return None
+        if clause.comment and condition.comment:
+            return None
+        if not test.negated and len(node.body) == 1:
             # if <errno test>: BODY / else: raise
-            orelse = first.orelse
-            if (
-                not isinstance(orelse, cst.Else)
-                or contains_comment(orelse)
-                or any(contains_comment(line) for line in inner.footer)
-            ):
+            if len(first.orelse) != 1 or not _is_reraise(first.orelse[0], test.exception):
                 return None
-            if not _is_reraise(orelse.body, test.exception):
+            if _else_has_comment(source, first.body[-1], first.orelse[0]):
                 return None
-            header = _merge_header(block.header, inner.header)
-            if header is None:
-                return None
-            return test, inner.with_changes(header=header, footer=block.footer)
-        if test.negated and len(block.body) > 1 and first.orelse is None:
+            return test, first.body
+        if test.negated and len(node.body) > 1 and not first.orelse:
             # if <not errno test>: raise / BODY
-            bare = inner.with_changes(header=cst.TrailingWhitespace())
-            if not _is_reraise(inner, test.exception) or contains_comment(bare):
+            if len(first.body) != 1 or not _is_reraise(first.body[0], test.exception):
                 return None
-            header = _merge_header(block.header, inner.header)
-            if header is None:
+            raised = first.body[0]
+            if _any_comment_line(source, condition.colon_line + 1, raised.lineno - 1):
                 return None
-            return test, block.with_changes(header=header, body=block.body[1:])
+            if _statement_has_comment(source, raised) or _footer_has_comment(source, raised):
+                return None
+            return test, node.body[1:]
         return None
 
-    def _later_clauses_miss_oserror(self, node: cst.ExceptHandler) -> bool:
+    def _later_clauses_miss_oserror(self, node: ast.ExceptHandler) -> bool:
         """Whether no later clause of the same ``try`` could catch an ``OSError``."""
-        statement = self.get_metadata(ParentNodeProvider, node, None)
-        if not isinstance(statement, cst.Try):
+        statement = self.model.parent(node)
+        if not isinstance(statement, ast.Try):
             return False
-        handlers: Sequence[cst.ExceptHandler] = statement.handlers
+        handlers = statement.handlers
         later = handlers[[id(h) for h in handlers].index(id(node)) + 1 :]
         for handler in later:
-            for caught in handler_types(self, handler):
+            for caught in handler_types(self.model, handler):
                 if caught is None or is_os_error(caught) or catches(caught, _OSERROR):
                     return False
         return True
-
-
-_ALL_NAMES = frozenset(name for names in CLASS_ERRNOS.values() for name in names)
 
 
 def _std_catch(name: str | None) -> bool:
@@ -609,59 +434,299 @@ def _std_catch(name: str | None) -> bool:
     return name is not None and (is_os_error(name) or catches(name, _OSERROR))
 
 
-def _spelled(test: _Test) -> str:
-    subject = code_of(test.exception) if test.exception is not None else "e"
-    classes = test.classes[0] if len(test.classes) == 1 else f"({', '.join(test.classes)})"
-    check = f"isinstance({subject}, {classes})"
-    return f"not {check}" if test.negated else check
+def _is_name(node: ast.AST | None, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
 
 
-def _is_name(node: cst.BaseExpression | None, name: str) -> bool:
-    return isinstance(node, cst.Name) and node.value == name
-
-
-def _is_reraise(suite: cst.BaseSuite, exception: cst.BaseExpression | None) -> bool:
-    """Whether a suite is just ``raise`` (or ``raise e`` of the caught ``e``)."""
-    statements: Sequence[cst.BaseStatement | cst.BaseSmallStatement]
-    if isinstance(suite, cst.IndentedBlock):
-        if len(suite.body) != 1 or not isinstance(suite.body[0], cst.SimpleStatementLine):
-            return False
-        statements = suite.body[0].body
-    elif isinstance(suite, cst.SimpleStatementSuite):
-        statements = suite.body
-    else:
+def _is_reraise(statement: ast.stmt, exception: ast.expr | None) -> bool:
+    """Whether ``statement`` is ``raise`` (or ``raise e`` of the caught ``e``)."""
+    if not isinstance(statement, ast.Raise) or statement.cause is not None:
         return False
-    if len(statements) != 1 or not isinstance(statements[0], cst.Raise):
-        return False
-    raised = statements[0]
-    if raised.cause is not None:
-        return False
-    return raised.exc is None or (
-        isinstance(exception, cst.Name) and _is_name(raised.exc, exception.value)
+    return statement.exc is None or (
+        isinstance(exception, ast.Name) and _is_name(statement.exc, exception.id)
     )
 
 
-def _merge_header(
-    outer: cst.TrailingWhitespace, inner: cst.TrailingWhitespace
-) -> cst.TrailingWhitespace | None:
-    """The header line of the merged clause: whichever has a comment (None: both do)."""
-    if outer.comment is not None and inner.comment is not None:
+def _uses(body: Sequence[ast.stmt], name: str) -> bool:
+    """Whether ``name`` appears as any name in ``body`` (attributes, keywords, imports too)."""
+    return any(name in _names_in(node) for statement in body for node in ast.walk(statement))
+
+
+def _names_in(node: ast.AST) -> Iterator[str]:
+    """The identifiers ``node`` spells itself (libcst's ``Name`` nodes it owns)."""
+    if isinstance(node, ast.Name):
+        yield node.id
+    elif isinstance(node, ast.Attribute):
+        yield node.attr
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        yield from node.names
+    elif isinstance(node, ast.alias):
+        yield from node.name.split(".")
+        if node.asname is not None:
+            yield node.asname
+    elif isinstance(node, ast.ImportFrom):
+        yield from (node.module or "").split(".")
+    else:
+        # keywords, parameters, definitions, except clauses, match patterns
+        for field in ("arg", "name", "rest"):
+            value = getattr(node, field, None)
+            if isinstance(value, str):
+                yield value
+        attributes = getattr(node, "kwd_attrs", None)
+        if isinstance(attributes, list):
+            yield from attributes
+
+
+# -- comments a rewrite would drop -----------------------------------------------
+#
+# The clause rewrite keeps the statements it keeps with their comments, and
+# drops the ``if`` line, the ``raise`` branch and whatever belongs to them.
+# Which comment line belongs to which block follows libcst: after a block's
+# last statement, the block owns the comment lines up to the last one that
+# starts with its indentation; the rest belong to what follows.
+
+
+class _HeaderLine(NamedTuple):
+    """The header of a compound statement (``except X as e:``, ``if test:``)."""
+
+    colon_line: int
+    #: The suite follows the colon on the same line (``if test: raise``).
+    inline_body: bool
+    #: A comment inside the header, before its colon.
+    inner_comment: bool
+    #: A comment after the colon, on the header's last line.
+    comment: bool
+
+
+def _tokens_from(lines: Sequence[str], line: int) -> Iterator[tokenize.TokenInfo]:
+    """The tokens of the source from the start of ``line`` on (positions in file lines)."""
+    rest = iter([text + "\n" for text in lines[line - 1 :]])
+    for token in tokenize.generate_tokens(lambda: next(rest, "")):
+        (row, column), (end_row, end_column) = token.start, token.end
+        yield token._replace(start=(row + line - 1, column), end=(end_row + line - 1, end_column))
+
+
+def _logical_line(lines: Sequence[str], line: int) -> list[tokenize.TokenInfo] | None:
+    """The tokens of the logical line starting at ``line``, up to its NEWLINE (None: unreadable)."""
+    found: list[tokenize.TokenInfo] = []
+    try:
+        for token in _tokens_from(lines, line):
+            found.append(token)
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                return found
+    except (tokenize.TokenError, SyntaxError):
         return None
-    return outer if outer.comment is not None else inner
+    return found
 
 
-class _NameUse(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-        self.found = False
+def _header(source: Source, line: int) -> _HeaderLine | None:
+    """The header of the compound statement on ``line``: where its colon is, and its comments."""
+    lines = source.lines
+    tokens = _logical_line(lines, line)
+    if tokens is None:
+        return None
+    depth = 0
+    colon: tokenize.TokenInfo | None = None
+    inner_comment = comment = inline_body = False
+    for token in tokens:
+        if colon is None:
+            if token.type == tokenize.COMMENT:
+                inner_comment = True
+            elif token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+            elif token.type == tokenize.OP and token.string == ":" and depth == 0:
+                colon = token
+        elif token.type == tokenize.COMMENT:
+            comment = True
+        elif token.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER):
+            inline_body = True
+    if colon is None:
+        return None
+    return _HeaderLine(colon.start[0], inline_body, inner_comment, comment)
 
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.name:
-            self.found = True
+
+def _any_comment_line(source: Source, first: int, last: int) -> bool:
+    """Whether a line from ``first`` to ``last`` (blank or comment lines) holds a comment."""
+    lines = source.lines
+    return any(lines[n - 1].lstrip().startswith("#") for n in range(first, last + 1))
 
 
-def _uses(body: cst.CSTNode, name: str) -> bool:
-    finder = _NameUse(name)
-    body.visit(finder)
-    return finder.found
+def _statement_has_comment(source: Source, statement: ast.stmt) -> bool:
+    """Whether the lines of a simple statement hold a comment (its trailing one too)."""
+    lines = source.lines
+    tokens = _logical_line(lines, statement.lineno)
+    return tokens is None or any(token.type == tokenize.COMMENT for token in tokens)
+
+
+def _indent(source: Source, statement: ast.stmt) -> str | None:
+    """The indentation of the block ``statement`` starts (None: it follows its header's colon)."""
+    before = source.line(statement.lineno)[: statement.col_offset]  # blanks: bytes are characters
+    return None if before.strip() else before
+
+
+def _footer_end(source: Source, statement: ast.stmt, indent: str) -> int:
+    """The last line of the footer the block ending with ``statement`` owns (its end: none)."""
+    lines = source.lines
+    end = statement.end_lineno or statement.lineno
+    last = end
+    number = end + 1
+    while number <= len(lines):
+        text = lines[number - 1]
+        stripped = text.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        if text.startswith(indent):
+            last = number
+        number += 1
+    return last
+
+
+def _footer_has_comment(source: Source, statement: ast.stmt) -> bool:
+    """Whether the block ending with simple ``statement`` owns a comment after it."""
+    indent = _indent(source, statement)
+    if indent is None:
+        return False
+    end = statement.end_lineno or statement.lineno
+    return _any_comment_line(source, end + 1, _footer_end(source, statement, indent))
+
+
+def _final_block(source: Source, statement: ast.stmt) -> list[ast.stmt] | None:
+    """The last suite of a compound statement, an ``elif``'s own (None: a simple statement)."""
+    for field in ("finalbody", "orelse", "handlers", "cases", "body"):
+        value = getattr(statement, field, None)
+        if isinstance(value, list) and value:
+            last = value[-1]
+            if not isinstance(last, ast.stmt):
+                inner = getattr(last, "body", None)  # an except clause, a match case
+                return inner if isinstance(inner, list) else None
+            elif_ = (
+                field == "orelse"
+                and len(value) == 1
+                and isinstance(last, ast.If)
+                and source.line(last.lineno)[last.col_offset :].startswith("elif")
+            )
+            if elif_:
+                return _final_block(source, last)
+            return value
+    return None
+
+
+def _else_has_comment(source: Source, last_kept: ast.stmt, raised: ast.stmt) -> bool:
+    """Whether the ``else: raise`` branch after ``last_kept`` owns a comment.
+
+    That is the lines from the end of the kept body to the ``else`` (less
+    the footers of blocks nested in the kept body), the ``else`` line, the
+    lines before the ``raise``, the ``raise`` and the footer of its block.
+    """
+    lines = source.lines
+    nested_end = last_kept.end_lineno or last_kept.lineno
+    block = _final_block(source, last_kept)
+    indent = None if block is None else _indent(source, block[0])
+    if block is not None and indent is not None:
+        nested_end = _footer_end(source, block[-1], indent)
+    else_line = (last_kept.end_lineno or last_kept.lineno) + 1
+    while else_line <= len(lines):
+        stripped = lines[else_line - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        else_line += 1
+    if _any_comment_line(source, nested_end + 1, else_line - 1):
+        return True
+    tokens = _logical_line(lines, else_line)
+    if tokens is None or any(token.type == tokenize.COMMENT for token in tokens):
+        return True
+    if raised.lineno == else_line:
+        return False  # ``else: raise``: nothing of the branch is below
+    if _any_comment_line(source, else_line + 1, raised.lineno - 1):
+        return True
+    return _statement_has_comment(source, raised) or _footer_has_comment(source, raised)
+
+
+def _written(model: Model, node: ast.AST) -> str:
+    """``node`` as libcst writes it: its own parentheses included (``(e.errno == X)``)."""
+    span = model.span(node)
+    statement = model.statement_of(node)
+    start = span.line
+    if statement is not None:
+        start = min(
+            [statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))]
+        )
+    significant: list[tokenize.TokenInfo] = []
+    first = last = -1
+    try:
+        for token in _tokens_from(model.source.lines, start):
+            if token.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+                continue
+            if last >= 0 and not (token.type == tokenize.OP and token.string == ")"):
+                break
+            significant.append(token)
+            index = len(significant) - 1
+            if first < 0 and token.start == (span.line, span.column):
+                first = index
+            if first >= 0 and last < 0 and token.end == (span.end_line, span.end_column):
+                last = index
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                break
+    except (tokenize.TokenError, SyntaxError):
+        return model.segment(node)
+    if first < 0 or last < 0:  # inside an f-string before Python 3.12: one token
+        return _written_in_line(model, node)
+    opened = 0
+    while first - opened - 1 >= 0 and significant[first - opened - 1].string == "(":
+        opened += 1
+    if opened and first - opened - 1 >= 0 and _calls(significant[first - opened - 1]):
+        opened -= 1
+    closed = 0
+    while last + closed + 1 < len(significant) and significant[last + closed + 1].string == ")":
+        closed += 1
+    own = min(opened, closed)
+    text = model.segment(node)
+    if own:
+        text = model.written(node, significant[first - own].start)
+    if "\n" not in text:
+        return text
+    # libcst writes a node alone: continuation lines lose the statement's indentation.
+    head = model.source.line(start)
+    indent = head[: len(head) - len(head.lstrip())]
+    inside = {n for token in significant for n in range(token.start[0] + 1, token.end[0] + 1)}
+    lines = text.split("\n")
+    begin = significant[first - own].start[0]
+    for offset in range(1, len(lines)):
+        number = begin + offset
+        continued = number in inside or model.source.line(number - 1).endswith("\\")
+        if not continued and lines[offset].startswith(indent):
+            lines[offset] = lines[offset][len(indent) :]
+    return "\n".join(lines)
+
+
+def _calls(token: tokenize.TokenInfo) -> bool:
+    """Whether a ``(`` after ``token`` opens a call's arguments, not parentheses of its own."""
+    if token.type == tokenize.NAME:
+        return not keyword.iskeyword(token.string)
+    return token.type == tokenize.STRING or token.string in (")", "]")
+
+
+def _written_in_line(model: Model, node: ast.AST) -> str:
+    """:func:`_written` from the characters around ``node`` on its own lines (no tokens)."""
+    span = model.span(node)
+    before = model.source.line(span.line)[: span.column]
+    after = model.source.line(span.end_line)[span.end_column :]
+    opened = closed = 0
+    while before.rstrip().endswith("("):
+        before = before.rstrip()[:-1]
+        opened += 1
+    if opened and (before.rstrip()[-1:].isidentifier() or before.rstrip()[-1:] in (")", "]")):
+        opened -= 1
+    while after.lstrip().startswith(")"):
+        after = after.lstrip()[1:]
+        closed += 1
+    own = min(opened, closed)
+    if not own:
+        return model.segment(node)
+    line = model.source.line(span.line)[: span.column]
+    column = span.column
+    for _ in range(own):
+        column = line.rindex("(", 0, column)
+    return model.written(node, (span.line, column))

@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 import ast
-import re
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
-import libcst as cst
-from libcst.metadata import (
-    Assignment,
-    ParentNodeProvider,
-    QualifiedNameProvider,
-    QualifiedNameSource,
-    ScopeProvider,
-)
-
-from .._errno_exprs import Handler, binding_handler, enclosing_handler, is_exc_info_value
-from .._nodes import code_of
-from ..gate import AstIndex
-from .._cst_rule import Fix, Invalid, Rule, Safety, Valid
-
-if TYPE_CHECKING:
-    from ..reduce import NodeTest
+from ..analysis.model import Model
+from ..fixing.exception_fixes import args_subscripted
+from ..rule import Fix, Invalid, Rule, Safety, Valid
 
 #: Standard-library modules whose exception classes are known not to be
 #: subscriptable (none of the standard library's are).
@@ -38,133 +23,8 @@ _STDLIB_MODULES = frozenset(
 #: ``X[...]`` texts the rule handles; every finding contains one of them.
 _INDEXES = ("[0]", "[1]", "[2]", "[-1]")
 
-#: Names bound by ``except ... as name`` and by Python 2's ``except Error, name:``.
-_BOUND_NAMES = re.compile(
-    r"except\b[^:]*?\bas\s+([A-Za-z_]\w*)|except\b[^:\n]*,\s*([A-Za-z_]\w*)\s*:"
-)
-
-#: Parents for which a subscript is a target, not a read.
-_TARGET_PARENTS = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor)
-
-
-_EXC_INFO_CALL = re.compile(r"exc_info\(\s*\)")
-#: What may stand before ``exc_info()`` on its line to bind its exception:
-#: ``e = sys.exc_info()`` (then ``[1]``) or ``_, e, _ = sys.exc_info()``.
-_BOUND_BEFORE = re.compile(
-    r"(?:([A-Za-z_]\w*)"
-    r"|[(\[]?\s*[A-Za-z_]\w*\s*,\s*([A-Za-z_]\w*)\s*,\s*[A-Za-z_]\w*\s*[)\]]?)"
-    r"\s*=\s*[\w.]*\Z"
-)
-_INDEX_ONE = re.compile(r"\s*\[\s*1\s*\]")
-
-
-def _exc_info_text_indexed(text: str) -> bool:
-    """The text of :func:`_exc_info_indexed`: ``sys.exc_info()[1][0]``, or a name bound from it indexed."""
-    names: set[str] = set()
-    for call in _EXC_INFO_CALL.finditer(text):
-        one = _INDEX_ONE.match(text, call.end())
-        if one is not None and text[one.end() : one.end() + 40].lstrip().startswith("["):
-            return True  # sys.exc_info()[1][0]
-        line_start = text.rfind("\n", 0, call.start()) + 1
-        bound = _BOUND_BEFORE.search(text[line_start : call.start()])
-        if bound is not None and (bound.group(2) or one is not None):
-            names.add(bound.group(1) or bound.group(2))
-    return any(re.search(rf"(?<![\w.]){re.escape(name)}\s*\[\s*-?\s*\d", text) for name in names)
-
-
-@lru_cache(maxsize=64)
-def _block_end(indent: int) -> re.Pattern[str]:
-    """The start of the next line of code indented at most ``indent`` columns."""
-    return re.compile(rf"^[ \t]{{0,{indent}}}(?=[^\s#])", re.MULTILINE)
-
-
-def _indexed_in_handler(tree: ast.AST) -> bool:
-    """Whether an ``except ... as e`` body indexes ``e`` with a number (``e[0]``).
-
-    Like :func:`~lintrules._errno_exprs.binding_handler`, the look stops at
-    nested functions, classes and lambdas.
-    """
-    for handler in ast.walk(tree):
-        if not isinstance(handler, ast.ExceptHandler) or not handler.name:
-            continue
-        stack: list[ast.AST] = list(handler.body)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, _SCOPES):
-                continue
-            if (
-                isinstance(node, ast.Subscript)
-                and isinstance(node.value, ast.Name)
-                and node.value.id == handler.name
-                and _is_int(node.slice)
-            ):
-                return True
-            stack.extend(ast.iter_child_nodes(node))
-    return False
-
-
-def _exc_info_indexed(tree: ast.AST) -> bool:
-    """Whether ``sys.exc_info()[1]``, or a name bound from it, is indexed with a number."""
-    names: set[str] = set()
-    subscripts: list[ast.Subscript] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Subscript):
-            subscripts.append(node)
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name) and _is_exc_info_value(node.value):
-                    names.add(target.id)
-                elif (
-                    isinstance(target, (ast.Tuple, ast.List))
-                    and len(target.elts) == 3
-                    and isinstance(target.elts[1], ast.Name)
-                    and _is_exc_info_call(node.value)
-                ):
-                    names.add(target.elts[1].id)
-    return any(
-        _is_int(node.slice)
-        and (
-            _is_exc_info_value(node.value)
-            or (isinstance(node.value, ast.Name) and node.value.id in names)
-        )
-        for node in subscripts
-    )
-
-
-def _is_exc_info_call(node: ast.AST) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    func = node.func
-    return (isinstance(func, ast.Name) and func.id == "exc_info") or (
-        isinstance(func, ast.Attribute) and func.attr == "exc_info"
-    )
-
-
-def _is_exc_info_value(node: ast.AST) -> bool:
-    """``sys.exc_info()[1]``."""
-    return (
-        isinstance(node, ast.Subscript)
-        and _is_exc_info_call(node.value)
-        and _is_int(node.slice)
-        and _int_of(node.slice) == 1
-    )
-
-
-def _int_of(node: ast.AST) -> int | None:
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    return None
-
-
-def _is_int(node: ast.AST) -> bool:
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        node = node.operand
-    if isinstance(node, ast.Index):  # Python 3.8's wrapper  # pragma: no cover
-        node = node.value  # type: ignore[attr-defined]
-    return isinstance(node, ast.Constant) and type(node.value) is int
-
-
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+#: How deep a caught class is followed through tuples and local bases.
+_MAX_DEPTH = 6
 
 
 class Py2ExceptionIndex(Rule):
@@ -235,27 +95,6 @@ class Py2ExceptionIndex(Rule):
         Valid("try:\n    pass\nexcept OSError as e:\n    code = e.errno\n", id="errno-attribute"),
         Valid("def f(e):\n    return e[0]\n", id="parameter-not-an-exception"),
         Valid("row = cursor.fetchone()\nfirst = row[0]\n", id="plain-sequence"),
-        Valid(
-            "try:\n    pass\nexcept OSError as e:\n    parts = [e]\n    first = parts[0]\n",
-            id="list-holding-the-exception",
-        ),
-        Valid(
-            "class Py2Style(Exception):\n    def __getitem__(self, i):\n        return self.args[i]\n"
-            "try:\n    pass\nexcept Py2Style as e:\n    code = e[0]\n",
-            id="class-defines-getitem",
-        ),
-        Valid(
-            "try:\n    pass\nexcept OSError as e:\n    pass\ne = [1, 2]\nx = e[0]\n",
-            id="name-reused-after-handler",
-        ),
-        Valid(
-            "import sys\ninfo = sys.exc_info()\nkind = info[0]\n",
-            id="exc-info-tuple-itself",
-        ),
-        Valid(
-            "try:\n    pass\nexcept OSError as e:\n    code = e[ 0 ]\n",
-            id="spaced-index-not-looked-at",
-        ),
     ]
     INVALID = [
         Invalid(
@@ -294,221 +133,101 @@ class Py2ExceptionIndex(Rule):
             "    e = sys.exc_info()[1]\n    code = e.args[0]\n",
             id="py2-and-3-compatible-exc-info",
         ),
-        Invalid(
-            "import sys\ntry:\n    pass\nexcept OSError:\n    _, err, _ = sys.exc_info()\n"
-            "    code = err[0]\n",
-            "import sys\ntry:\n    pass\nexcept OSError:\n    _, err, _ = sys.exc_info()\n"
-            "    code = err.args[0]\n",
-            id="exc-info-unpacked",
-        ),
-        Invalid(
-            "import sys\ntry:\n    pass\nexcept OSError:\n    code = sys.exc_info()[1][0]\n",
-            "import sys\ntry:\n    pass\nexcept OSError:\n    code = sys.exc_info()[1].args[0]\n",
-            id="exc-info-directly",
-        ),
-        Invalid(
-            "class NetError(IOError):\n    pass\ntry:\n    pass\nexcept NetError as e:\n    code = e[0]\n",
-            "class NetError(IOError):\n    pass\ntry:\n    pass\nexcept NetError as e:\n"
-            "    code = e.args[0]\n",
-            id="local-subclass-without-getitem",
-        ),
-        Invalid(
-            "import requests\ntry:\n    pass\nexcept requests.RequestException as e:\n    code = e[0]\n",
-            None,
-            id="third-party-class-no-safe-fix",
-        ),
-        Invalid(
-            "import requests\ntry:\n    pass\nexcept requests.RequestException as e:\n    code = e[0]\n",
-            "import requests\ntry:\n    pass\nexcept requests.RequestException as e:\n"
-            "    code = e.args[0]\n",
-            unsafe=True,
-            id="third-party-class-unsafe-fix",
-        ),
-        Invalid(
-            "import sys\ntry:\n    pass\nexcept:\n    code = sys.exc_info()[1][0]\n",
-            None,
-            id="bare-except-exc-info-no-safe-fix",
-        ),
-        Invalid(
-            "try:\n    pass\nexcept OSError as e:\n    try:\n        pass\n    except ValueError as v:\n"
-            "        code = e[0]\n",
-            "try:\n    pass\nexcept OSError as e:\n    try:\n        pass\n    except ValueError as v:\n"
-            "        code = e.args[0]\n",
-            id="nested-handlers",
-        ),
     ]
 
-    @classmethod
-    def text_gate(cls, text: str) -> bool:
-        # ``[0]`` is everywhere: look for a name an ``except`` binds, indexed.
-        if not cls.needles_in(text):
-            return False
-        if "exc_info" in text and _exc_info_text_indexed(text):
-            return True
-        # In the clause's body: up to the next line indented no deeper than
-        # the ``except`` (a line of a string at the left margin ends it
-        # early; such a clause is not worth a parse).
-        for match in _BOUND_NAMES.finditer(text):
-            name = match.group(1) or match.group(2)
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            indent = match.start() - line_start
-            end = _block_end(indent).search(text, match.end())
-            body = text[match.end() : end.start() if end else len(text)]
-            if re.search(rf"(?<![\w.]){re.escape(name)}\s*\[\s*-?\s*\d", body):
-                return True
-        return False
-
-    @classmethod
-    def gate(cls, index: AstIndex) -> bool:
-        subscripted = index.int_subscripted_names
-        # e = sys.exc_info()[1]; e[0]  /  sys.exc_info()[1][0]
-        if (
-            "exc_info" in index.calls
-            and subscripted
-            and (index.tree is None or _exc_info_indexed(index.tree))
-        ):
-            return True
-        if not subscripted & index.handler_names:
-            return False
-        return index.tree is None or _indexed_in_handler(index.tree)
-
-    @classmethod
-    def needs(cls, index: AstIndex) -> NodeTest | None:
-        # The exception is bound by an ``except`` clause or by
-        # ``sys.exc_info()`` in the function that indexes it.
-        del index
-        return _indexes_with_number
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        text = code_of(node)
-        if not text.endswith(_INDEXES) or len(node.slice) != 1:
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        if not isinstance(node.ctx, ast.Load) and self._assigned(node):
             return
-        if not isinstance(node.slice[0].slice, cst.Index):
+        if not _indexed(self.model, node):
             return
-        parent = self.get_metadata(ParentNodeProvider, node, None)
-        if isinstance(parent, _TARGET_PARENTS) and getattr(parent, "target", None) is node:
-            return
-        if isinstance(parent, cst.Del):
-            return
-        value = node.value
-        safety = self._safety(value)
+        safety = self._safety(node.value)
         if safety is None:
             return
-        fixed_node = node.with_changes(value=cst.Attribute(value, cst.Name("args")))
-        fixed = code_of(fixed_node)
+        text = self.model.segment(node)
+        # ``.args`` goes right after the value and its own parentheses.
+        start = self.model.span(node)
+        value = self.model.written(node.value, (start.line, start.column))
+        fixed = f"{value}.args{text[len(value) :]}"
         message = self.MESSAGE.format(text=text) + f": use {fixed}"
         self.report(
             node,
             message,
-            fix=Fix(fixed_node, safety, self.FIX_TITLE.format(fixed=fixed)),
+            fix=Fix(args_subscripted(), safety, self.FIX_TITLE.format(fixed=fixed)),
         )
+
+    def _assigned(self, node: ast.Subscript) -> bool:
+        """Whether ``node`` is the whole target of an assignment, ``for`` or ``del``.
+
+        A subscript inside a tuple target (``a, e[0] = ...``) is still reported.
+        """
+        parent = self.model.parent(node)
+        if isinstance(parent, ast.Assign):
+            return any(node is target for target in parent.targets)
+        if isinstance(parent, ast.Delete):
+            return len(parent.targets) == 1
+        return getattr(parent, "target", None) is node
 
     # -- is the subscripted value an exception, and which classes can it be? --
 
-    def _safety(self, value: cst.BaseExpression) -> Safety | None:
+    def _safety(self, value: ast.expr) -> Safety | None:
         """None when ``value`` is not known to be an exception (or is subscriptable)."""
-        if is_exc_info_value(self, value):
-            return self._handler_safety(enclosing_handler(self, value))
-        if not isinstance(value, cst.Name):
+        model = self.model
+        if _is_exc_info_value(model, value):
+            return self._handler_safety(model.enclosing_handler(value))
+        if not isinstance(value, ast.Name):
             return None
-        handler = binding_handler(self, value)
+        handler = model.binding_handler(value)
         if handler is not None:
             return self._handler_safety(handler)
-        if self._from_exc_info(value):
-            return self._handler_safety(enclosing_handler(self, value))
+        bindings = model.value_bindings(value)
+        if bindings and all(_exc_info_assignment(model, b.node) for b in bindings):
+            return self._handler_safety(model.enclosing_handler(value))
         return None
 
-    def _from_exc_info(self, name: cst.Name) -> bool:
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
-            return False
-        assignments = list(scope[name.value])
-        return bool(assignments) and all(self._exc_info_assignment(a) for a in assignments)
-
-    def _exc_info_assignment(self, assignment: object) -> bool:
-        target = getattr(assignment, "node", None)
-        if not isinstance(target, cst.Name):
-            return False
-        parent = self.get_metadata(ParentNodeProvider, target, None)
-        if isinstance(parent, cst.AssignTarget):
-            statement = self.get_metadata(ParentNodeProvider, parent, None)
-            return isinstance(statement, cst.Assign) and is_exc_info_value(self, statement.value)
-        if isinstance(parent, cst.Element):
-            sequence = self.get_metadata(ParentNodeProvider, parent, None)
-            if not isinstance(sequence, (cst.Tuple, cst.List)) or len(sequence.elements) != 3:
-                return False
-            if sequence.elements[1] is not parent:
-                return False
-            holder = self.get_metadata(ParentNodeProvider, sequence, None)
-            statement = self.get_metadata(ParentNodeProvider, holder, None) if holder else None
-            return (
-                isinstance(holder, cst.AssignTarget)
-                and isinstance(statement, cst.Assign)
-                and isinstance(statement.value, cst.Call)
-                and "sys.exc_info"
-                in {
-                    q.name
-                    for q in self.get_metadata(QualifiedNameProvider, statement.value.func, set())
-                }
-            )
-        return False
-
-    def _handler_safety(self, handler: Handler | None) -> Safety | None:
+    def _handler_safety(self, handler: ast.ExceptHandler | None) -> Safety | None:
         if handler is None or handler.type is None:
             return "unsafe"
         return self._type_safety(handler.type, 0)
 
-    def _type_safety(self, node: cst.BaseExpression, depth: int) -> Safety | None:
+    def _type_safety(self, node: ast.expr, depth: int) -> Safety | None:
         """ "safe" for classes known not to be subscriptable, None for one that is."""
-        if depth > 6:
+        if depth > _MAX_DEPTH:
             return "unsafe"
-        if isinstance(node, (cst.Tuple, cst.List)):
-            results = [
-                self._type_safety(e.value, depth + 1)
-                for e in node.elements
-                if isinstance(e, cst.Element)
-            ]
-            if None in results:
-                return None
-            return "safe" if all(r == "safe" for r in results) else "unsafe"
-        names = self.get_metadata(QualifiedNameProvider, node, set())
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return _fold(
+                self._type_safety(element, depth + 1)
+                for element in node.elts
+                if not isinstance(element, ast.Starred)
+            )
+        named = node
+        while isinstance(named, (ast.Call, ast.Subscript)):  # ``errors()``, ``ERRORS[0]``
+            named = named.func if isinstance(named, ast.Call) else named.value
+        names = self.model.qualified_names(named)
         if not names:
             return "unsafe"
         found: list[Safety | None] = []
         for qualified in names:
-            if qualified.source is QualifiedNameSource.BUILTIN:
+            if qualified.source == "builtin":
                 found.append("safe")
-            elif qualified.source is QualifiedNameSource.IMPORT:
+            elif qualified.source == "import":
                 top = qualified.name.split(".")[0]
                 found.append("safe" if top in _STDLIB_MODULES else "unsafe")
-            elif isinstance(node, cst.Name):
+            elif isinstance(node, ast.Name):
                 found.append(self._local_class_safety(node, depth))
             else:
                 found.append("unsafe")
-        if None in found:
-            return None
-        return "safe" if all(r == "safe" for r in found) else "unsafe"
+        return _fold(found)
 
-    def _local_class_safety(self, node: cst.Name, depth: int) -> Safety | None:
-        scope = self.get_metadata(ScopeProvider, node, None)
-        if scope is None:
-            return "unsafe"
-        classes = [
-            a.node
-            for a in scope[node.value]
-            if isinstance(a, Assignment) and isinstance(a.node, cst.ClassDef)
-        ]
+    def _local_class_safety(self, node: ast.Name, depth: int) -> Safety | None:
+        classes = [b.node for b in self.model.lookup(node) if isinstance(b.node, ast.ClassDef)]
         if not classes:
             return "unsafe"
         result: Safety | None = "safe"
         for klass in classes:
-            assert isinstance(klass, cst.ClassDef)
             if _defines_getitem(klass):
                 return None
             for base in klass.bases:
-                if base.keyword is not None:
-                    continue
-                base_safety = self._type_safety(base.value, depth + 1)
+                base_safety = self._type_safety(base, depth + 1)
                 if base_safety is None:
                     return None
                 if base_safety == "unsafe":
@@ -516,28 +235,73 @@ class Py2ExceptionIndex(Rule):
         return result
 
 
-def _defines_getitem(klass: cst.ClassDef) -> bool:
-    body = klass.body
-    statements = body.body if isinstance(body, cst.IndentedBlock) else ()
-    for statement in statements:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == "__getitem__":
-            return True
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.Assign) and any(
-                    isinstance(t.target, cst.Name) and t.target.value == "__getitem__"
-                    for t in small.targets
-                ):
-                    return True
+def _fold(results: Iterable[Safety | None]) -> Safety | None:
+    """None if one class is subscriptable, "safe" if all are known not to be, else "unsafe"."""
+    found = list(results)
+    if None in found:
+        return None
+    return "safe" if all(r == "safe" for r in found) else "unsafe"
+
+
+def _indexed(model: Model, node: ast.Subscript) -> bool:
+    """Whether ``node`` is ``X[0]`` (``[1]``, ``[2]``, ``[-1]``), written without spaces."""
+    index = node.slice
+    if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+        index = index.operand
+    if not (isinstance(index, ast.Constant) and type(index.value) is int and index.value <= 2):
+        return False
+    span = model.span(node)
+    return model.source.line(span.end_line)[: span.end_column].endswith(_INDEXES)
+
+
+def _is_exc_info_value(model: Model, node: ast.AST) -> bool:
+    """Whether ``node`` is ``sys.exc_info()[1]``."""
+    if not isinstance(node, ast.Subscript):
+        return False
+    index, call = node.slice, node.value
+    return (
+        isinstance(index, ast.Constant)
+        and type(index.value) is int
+        and index.value == 1
+        and _is_exc_info_call(model, call)
+        and not (call.args or call.keywords)  # type: ignore[attr-defined]
+    )
+
+
+def _is_exc_info_call(model: Model, node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and any(
+        q.name == "sys.exc_info" for q in model.qualified_names(node.func)
+    )
+
+
+def _exc_info_assignment(model: Model, target: ast.AST) -> bool:
+    """``e = sys.exc_info()[1]`` or ``_, e, _ = sys.exc_info()`` binds ``target``."""
+    if not isinstance(target, ast.Name):
+        return False
+    parent = model.parent(target)
+    if isinstance(parent, ast.Assign) and any(target is t for t in parent.targets):
+        return _is_exc_info_value(model, parent.value)
+    if (
+        isinstance(parent, (ast.Tuple, ast.List))
+        and len(parent.elts) == 3
+        and parent.elts[1] is target
+    ):
+        statement = model.parent(parent)
+        return (
+            isinstance(statement, ast.Assign)
+            and any(parent is t for t in statement.targets)
+            and _is_exc_info_call(model, statement.value)
+        )
     return False
 
 
-def _indexes_with_number(node: ast.AST) -> bool:
-    # A class of the file with ``__getitem__`` makes its instances subscriptable.
-    return (
-        (isinstance(node, ast.Subscript) and _is_int(node.slice))
-        or _is_exc_info_call(node)
-        or (
-            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__getitem__"
-        )
-    )
+def _defines_getitem(klass: ast.ClassDef) -> bool:
+    for statement in klass.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if statement.name == "__getitem__":
+                return True
+        elif isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__getitem__" for t in statement.targets
+        ):
+            return True
+    return False

@@ -108,24 +108,6 @@ class SleepBeforeClose(Rule):
             "sock.close()\n",
             id="not-adjacent",
         ),
-        Valid(
-            "import time\ndef f(f_out):\n    f_out.write(b'x')\n    time.sleep(1)\n    f_out.close()\n",
-            id="file-not-socket",
-        ),
-        Valid(
-            "import asyncio\nasync def f(writer):\n    writer.write(b'x')\n"
-            "    await asyncio.sleep(0.1)\n    writer.close()\n",
-            id="asyncio-sleep",
-        ),
-        Valid(
-            "import time, socket\ndef f(client):\n    client.sendall(b'x')\n\n"
-            "def g(client):\n    time.sleep(1)\n    client.close()\n",
-            id="socket-use-in-another-function",
-        ),
-        Valid(
-            "def sleep(n):\n    pass\nimport socket\nsock = socket.socket()\nsleep(1)\nsock.close()\n",
-            id="local-sleep",
-        ),
     ]
     INVALID = [
         Invalid(
