@@ -101,7 +101,7 @@ def test_the_hook_fails_on_a_finding(environment: dict[str, str], project: Path)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "netcompat-lint" in output and "Failed" in output
-    assert "bad.py:8:12: NC001 104 is ECONNRESET only on Linux" in output
+    assert "bad.py:8:12: NC001 [*] 104 is ECONNRESET only on Linux" in output
     assert "good.py" not in output
 
 
