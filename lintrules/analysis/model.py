@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from ast import AST
 from collections.abc import Iterator, Sequence
 from typing import Literal, NamedTuple, TypeVar, Union
 
@@ -289,9 +290,15 @@ class Model:
                 name = getattr(node, "name", None) or getattr(node, "rest", None)
                 if name:
                     self._bind(scope._target(name), name, "match", node, statement)
-            children = [
-                (child, node, scope, statement) for child in ast.iter_child_nodes(node)
-            ]
+            children: list[tuple[ast.AST, ast.AST | None, Scope, ast.AST]] = []
+            for field in _fields(kind):
+                value = getattr(node, field, None)
+                if isinstance(value, list):
+                    children.extend(
+                        (item, node, scope, statement) for item in value if isinstance(item, AST)
+                    )
+                elif isinstance(value, AST):
+                    children.append((value, node, scope, statement))
             children.reverse()
             stack.extend(children)
 
@@ -655,6 +662,23 @@ class Model:
         parts.extend(self.source.line(number) for number in range(line + 1, end_line))
         parts.append(self.source.line(end_line)[:end_column])
         return "\n".join(parts)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+#: Fields that hold no node worth a visit: the ``Load``/``Store``/``Del``
+#: singletons (shared by every name, so they have no one parent) and the
+#: ``and``/``+``/``==`` operator singletons.
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops"})
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    """The child-holding fields of an ``ast`` class, computed once per class."""
+    found = _FIELDS.get(kind)
+    if found is None:
+        found = _FIELDS[kind] = tuple(
+            field for field in getattr(kind, "_fields", ()) if field not in _SKIPPED_FIELDS
+        )
+    return found
 
 
 def _store_kind(parent: ast.AST | None) -> BindingKind:
