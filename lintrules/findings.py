@@ -96,21 +96,21 @@ class Finding:
         )
 
 
-def _fix_to_dict(fix: FixInfo) -> dict[str, Any]:
-    edit = fix.edit
+def edit_to_dict(edit: Edit | None) -> dict[str, Any] | None:
+    """An edit as the cache (and this tool's earlier JSON layout) write it."""
+    if edit is None:
+        return None
     return {
-        "safety": fix.safety,
-        "title": fix.title,
-        "edit": None
-        if edit is None
-        else {
-            "content": edit.content,
-            "line": edit.line,
-            "column": edit.column,
-            "end_line": edit.end_line,
-            "end_column": edit.end_column,
-        },
+        "content": edit.content,
+        "line": edit.line,
+        "column": edit.column,
+        "end_line": edit.end_line,
+        "end_column": edit.end_column,
     }
+
+
+def _fix_to_dict(fix: FixInfo) -> dict[str, Any]:
+    return {"safety": fix.safety, "title": fix.title, "edit": edit_to_dict(fix.edit)}
 
 
 def _fix_from_dict(data: Mapping[str, Any]) -> FixInfo:

@@ -23,7 +23,7 @@ from pathlib import Path, PurePath
 from typing import Any, TextIO
 
 from . import __version__
-from .findings import ENGINE_CODES, Edit, Finding, FixInfo
+from .findings import ENGINE_CODES, Edit, Finding, FixInfo, edit_to_dict
 
 #: ``text`` is the name this tool used before ``concise``; it stays an alias.
 FORMATS = (
@@ -230,15 +230,7 @@ def ruff_json_item(path: str, finding: Finding, context: OutputContext) -> dict[
                 }
             ],
             # This tool's earlier layout, kept for the readers written for it.
-            "edit": None
-            if edit is None
-            else {
-                "content": edit.content,
-                "line": edit.line,
-                "column": edit.column,
-                "end_line": edit.end_line,
-                "end_column": edit.end_column,
-            },
+            "edit": edit_to_dict(edit),
         }
     return {
         "cell": None,

@@ -76,6 +76,23 @@ def platform_guarded(model: Model, node: ast.AST) -> bool:
     for a platform (``def _windows_errors():``).  Either branch counts: the
     code was written knowing the platform matters.
     """
+    for parent, tests in _guarding_tests(model, node):
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and _PLATFORM_WORD.search(
+            parent.name
+        ):
+            return True
+        if any(mentions_platform(test) for test in tests):
+            return True
+    return False
+
+
+def _guarding_tests(model: Model, node: ast.AST) -> Iterator[tuple[ast.AST, list[ast.AST]]]:
+    """Each ancestor of ``node`` with the tests it puts ``node`` under.
+
+    The test of an ``if``, conditional expression or ``while`` (either branch
+    counts; the test itself is not under it), and the operands of an ``and``
+    before ``node``'s.
+    """
     child = node
     for parent in model.ancestors(node):
         tests: list[ast.AST] = []
@@ -83,19 +100,12 @@ def platform_guarded(model: Model, node: ast.AST) -> bool:
             if child is not parent.test:
                 tests = [parent.test]
         elif isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And):
-            # Only the operands before ``child`` guard it.
             for value in parent.values:
                 if value is child:
                     break
                 tests.append(value)
-        elif isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and _PLATFORM_WORD.search(
-            parent.name
-        ):
-            return True
-        if any(mentions_platform(test) for test in tests):
-            return True
+        yield parent, tests
         child = parent
-    return False
 
 
 def caught_names(handler: ast.ExceptHandler) -> set[str] | None:
@@ -319,21 +329,12 @@ def windows_module_tested(model: Model, node: ast.AST) -> bool:
     works on Windows is a platform test.  Either branch counts, as for
     :func:`platform_guarded`.
     """
-    child = node
-    for parent in model.ancestors(node):
-        tests: list[ast.AST] = []
-        if isinstance(parent, (ast.If, ast.IfExp, ast.While)):
-            if child is not parent.test:
-                tests = [parent.test]
-        elif isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And):
-            for value in parent.values:
-                if value is child:
-                    break
-                tests.append(value)
-        if any(_names_windows_only(word) for test in tests for word in _words(test)):
-            return True
-        child = parent
-    return False
+    return any(
+        _names_windows_only(word)
+        for _, tests in _guarding_tests(model, node)
+        for test in tests
+        for word in _words(test)
+    )
 
 
 def _names_windows_only(word: str) -> bool:
