@@ -340,10 +340,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _add_noqa(reports, err)
 
     cwd = Path.cwd()
-    files = {display(report.path, cwd): report.path for report in reports}
-    rows = [
-        (display(report.path, cwd), finding) for report in reports for finding in report.findings
-    ]
+    shown = [display(report.path, cwd) for report in reports]
+    files = dict(zip(shown, (report.path for report in reports)))
+    rows = [(name, finding) for name, report in zip(shown, reports) for finding in report.findings]
     diffs = [report.diff for report in reports if report.diff]
     fixed = sum(report.fixes_applied for report in reports if report.written)
     context = OutputContext(files=files, unsafe_fixes=_unsafe(args))
@@ -419,7 +418,7 @@ def _check_stdin(
     diff goes to stdout.
     """
     from .engine import lint_source
-    from .runner import fixed_codes, unified_diff
+    from .runner import _display_path, fixed_codes, unified_diff
 
     data = sys.stdin.buffer.read()
     name = args.stdin_filename
@@ -445,6 +444,8 @@ def _check_stdin(
     options = RunOptions(
         fix_level=fix_level, diff=args.diff, edits=args.output_format in EDIT_FORMATS
     )
+    # Rules that treat files apart (NC101 and test files) see --stdin-filename.
+    named = _display_path(path, config.root) if name else None
     raw = lint_source(
         data,
         rules,
@@ -452,6 +453,7 @@ def _check_stdin(
         fix_style=config.fix_style,
         options=config.options,
         edits=options.edits,
+        path=None if named is None else named.as_posix(),
     )
     result = finish(data, raw, codes, config, options)
     findings = [
@@ -489,7 +491,7 @@ def _check_stdin(
             WRITERS[args.output_format](rows, report_stream, context)
     if args.show_fixes and fixed and args.output_format in HUMAN_FORMATS:
         report = FileReport(path, findings, fixed, None, True)
-        report.fixed_codes = fixed_codes(data, result, codes, config)
+        report.fixed_codes = fixed_codes(data, result, codes, config, named)
         _show_fixes([report], Path.cwd(), err)
     if args.output_format in HUMAN_FORMATS and not (args.quiet or args.diff or args.statistics):
         _summary(rows, fixed, 1, fix_level, _unsafe(args), err if writes_source else out)

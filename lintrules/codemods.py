@@ -115,6 +115,7 @@ class RuleCodemod(CodemodCommand):
             fix_style=self.fix_style,
             options=self.options,
             edits=False,
+            path=self.context.filename,
         )
         for finding in result.findings:
             self.warn(self._describe(finding))

@@ -162,7 +162,7 @@ class NetcompatChecker:
 
     def run(self) -> Iterator[Result]:
         """Yield ``(line, column0, "NCxxx message", type)`` for each finding."""
-        from .runner import RunOptions, exemption_of, finish
+        from .runner import RunOptions, _display_path, exemption_of, finish
 
         cls = type(self)
         if cls.resolver is None:
@@ -181,7 +181,10 @@ class NetcompatChecker:
             if exemption is None or not exemption.covers(code)
         ]
         options = {**config.options, **self.rule_options}
-        raw = lint_source(data, rules, fix_style=config.fix_style, options=options, edits=False)
+        named = _display_path(path, config.root).as_posix()
+        raw = lint_source(
+            data, rules, fix_style=config.fix_style, options=options, edits=False, path=named
+        )
         result = finish(data, raw, [rule.CODE for rule in rules], config, RunOptions())
         for finding in result.findings:
             yield (

@@ -11,11 +11,8 @@ tool's earlier layout) are extra fields.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import urllib.parse
-import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -259,6 +256,8 @@ def write_json_lines(rows: Sequence[Row], out: TextIO, context: OutputContext) -
 
 def write_gitlab(rows: Sequence[Row], out: TextIO, context: OutputContext) -> None:
     """GitLab Code Quality (Code Climate) JSON, paths relative to ``$CI_PROJECT_DIR``."""
+    import hashlib  # here, like each format's own imports: a plain check loads none of them
+
     project = os.environ.get("CI_PROJECT_DIR")
     seen: Counter[str] = Counter()
     items = []
@@ -292,6 +291,8 @@ def write_gitlab(rows: Sequence[Row], out: TextIO, context: OutputContext) -> No
 
 def write_junit(rows: Sequence[Row], out: TextIO, context: OutputContext) -> None:
     """JUnit XML: a test suite per file, a failed test case per finding."""
+    import xml.etree.ElementTree as ElementTree
+
     del context
     suites = ElementTree.Element(
         "testsuites",
@@ -366,6 +367,8 @@ def artifact_uri(path: str) -> str:
     file.py`` is ``my%20file.py``, ``#`` and ``%`` are escaped), an absolute
     one becomes a ``file:`` URI.
     """
+    import urllib.parse
+
     if PurePath(path).is_absolute():
         return Path(path).as_uri()
     # fsencode: a file name that is not valid UTF-8 arrives with surrogate

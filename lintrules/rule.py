@@ -117,10 +117,13 @@ class Invalid:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """Settings a rule may read: the fix style and per-rule options."""
+    """Settings a rule may read: the fix style, per-rule options and the file's path."""
 
     fix_style: FixStyle = "stdlib"
     options: Mapping[str, object] = field(default_factory=dict)
+    #: The file's path as the front end names it (relative to the configuration's
+    #: root when inside it); None for a source without a file name.
+    path: str | None = None
 
 
 @dataclass

@@ -285,18 +285,18 @@ def _init_pool_worker(
 
 
 def _tune_gc() -> None:
-    """Keep the cyclic GC away from what a worker holds for good, and from each file's tree.
+    """Keep the cyclic GC away from what a worker holds for good.
 
     The modules a worker imports live as long as it does: ``gc.freeze()``
-    moves them out of the collector's sight.  An ``ast`` tree and its model
-    are a few hundred thousand young objects that die together when the
-    file is done; the default threshold (700) would walk them over and over.
+    moves them out of the collector's sight.  Each file's tree and model are
+    kept from it by the engine itself (:func:`lintrules.engine.lint_source`
+    pauses the collector while it works), so the thresholds stay Python's and
+    what a file leaves behind is collected soon after.
     """
     from . import engine  # noqa: F401  (imported now, so that freeze() covers it)
 
     gc.collect()
     gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -306,12 +306,12 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _lint_in_worker(job: tuple[bytes, tuple[str, ...]]) -> SourceResult:
+def _lint_in_worker(job: tuple[bytes, tuple[str, ...], str | None]) -> SourceResult:
     # Imported here: a run that lints nothing never loads the engine (libcst).
     from .engine import lint_source
     from .rules import rule_for
 
-    data, codes = job
+    data, codes, path = job
     return lint_source(
         data,
         [rule_for(code) for code in codes],
@@ -319,6 +319,7 @@ def _lint_in_worker(job: tuple[bytes, tuple[str, ...]]) -> SourceResult:
         fix_style=_WORKER_STATE["fix_style"],
         options=_WORKER_STATE["options"],
         edits=_WORKER_STATE["edits"],
+        path=path,
     )
 
 
@@ -481,7 +482,13 @@ def run(
         pending.append((position, tuple(rule.CODE for rule in rules)))
 
     results = _lint_all(
-        [(originals[pos], codes) for pos, codes in pending], config, options, progress
+        [
+            (originals[pos], codes, _display_path(reports[pos].path, config.root).as_posix())
+            for pos, codes in pending
+        ],
+        config,
+        options,
+        progress,
     )
     if options.fix_level is not None and not options.diff:
         # Temporary files of runs that were killed while writing (SIGKILL).
@@ -491,7 +498,9 @@ def run(
         report = reports[position]
         result = finish(originals[position], raw, codes, config, options)
         if options.show_fixes and result.fixed_source is not None:
-            report.fixed_codes = fixed_codes(originals[position], result, codes, config)
+            report.fixed_codes = fixed_codes(
+                originals[position], result, codes, config, _display_path(report.path, config.root)
+            )
             removed = result.fixes_applied - raw.fixes_applied
             if removed > 0:
                 report.fixed_codes[UNUSED_NOQA[0]] = removed
@@ -642,7 +651,11 @@ def _unused_finding(item: UnusedNoqa) -> Finding:
 
 
 def fixed_codes(
-    original: bytes, result: SourceResult, codes: Sequence[str], config: Config
+    original: bytes,
+    result: SourceResult,
+    codes: Sequence[str],
+    config: Config,
+    path: Path | None = None,
 ) -> dict[str, int]:
     """How many findings of each code the fixes in ``result`` removed (for ``--show-fixes``)."""
     from collections import Counter
@@ -656,6 +669,7 @@ def fixed_codes(
         fix_style=config.fix_style,
         options=config.options,
         edits=False,
+        path=None if path is None else path.as_posix(),
     )
     gone = Counter(f.code for f in before.findings) - Counter(f.code for f in result.findings)
     return dict(sorted(gone.items()))
@@ -673,7 +687,7 @@ def _display_path(path: Path, root: Path) -> Path:
 
 
 def _lint_all(
-    jobs: list[tuple[bytes, tuple[str, ...]]],
+    jobs: list[tuple[bytes, tuple[str, ...], str | None]],
     config: Config,
     options: RunOptions,
     progress: Callable[[int, int], None] | None,

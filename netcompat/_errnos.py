@@ -339,6 +339,43 @@ ERRNO_TEXTS: tuple[ErrnoText, ...] = (
 # fmt: on
 
 
+class MessageText(NamedTuple):
+    """A message text no :data:`ERRNO_TEXTS` column holds, with who writes it.
+
+    ``key`` is a row name of :data:`ERRNO_FACTS`, or ``socket.timeout`` for
+    the timeout of a socket given one with ``settimeout()``, which has no
+    errno.  ``writer`` says whose text it is: ``"win32"``, Windows' own
+    (``FormatMessageW``, in the user's language; the English text here), or
+    ``"cpython"``, a text CPython itself writes, the same on every OS and
+    in every language.  ``source`` cites where each comes from.
+    """
+
+    key: str
+    text: str
+    writer: str
+    source: str
+
+
+# fmt: off
+MESSAGE_TEXTS: tuple[MessageText, ...] = (
+    MessageText("EBADF", "The file handle supplied is not valid", "win32",
+                "FormatMessageW for WSAEBADF (10009), Microsoft's \"Windows Sockets Error Codes\" "
+                "list (the ErrnoText win32 column holds the CRT's text for EBADF, 9, which is "
+                "errno.EBADF on Windows)"),
+    MessageText("socket.timeout", "timed out", "cpython",
+                "CPython Modules/socketmodule.c, sock_call_ex(): the TimeoutError (socket.timeout "
+                "before 3.10) of a socket call that ran out of time"),
+    MessageText("socket.timeout", "The read operation timed out", "cpython",
+                "CPython Modules/_ssl.c, _ssl__SSLSocket_read_impl(): an SSL read that ran out of time"),
+    MessageText("socket.timeout", "The write operation timed out", "cpython",
+                "CPython Modules/_ssl.c, _ssl__SSLSocket_write_impl(): an SSL write that ran out of time"),
+    MessageText("socket.timeout", "The handshake operation timed out", "cpython",
+                "CPython Modules/_ssl.c, _ssl__SSLSocket_do_handshake_impl(), after ERRSTR()'s "
+                "\"_ssl.c:LINE: \" prefix: an SSL handshake that ran out of time"),
+)
+# fmt: on
+
+
 class StreamEndFact(NamedTuple):
     """A "peer went away" that no errno carries: the end of a TLS or HTTP stream.
 

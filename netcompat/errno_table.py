@@ -27,10 +27,12 @@ from collections.abc import Mapping
 from netcompat._errnos import (
     ERRNO_FACTS,
     ERRNO_TEXTS,
+    MESSAGE_TEXTS,
     PLATFORMS,
     WINERROR_FACTS,
     ErrnoFact,
     ErrnoText,
+    MessageText,
     WinErrorFact,
 )
 
@@ -39,6 +41,7 @@ __all__ = [
     "COLUMNS",
     "ERRNO_FACTS",
     "ERRNO_TEXTS",
+    "MESSAGE_TEXTS",
     "PLATFORMS",
     "PLATFORM_LABELS",
     "WINERROR_FACTS",
@@ -47,6 +50,7 @@ __all__ = [
     "WSA_NAMES",
     "ErrnoFact",
     "ErrnoText",
+    "MessageText",
     "WinErrorFact",
     "all_numbers",
     "meanings",

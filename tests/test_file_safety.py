@@ -73,7 +73,7 @@ def test_crlf_file_gets_a_crlf_import_line(project: Path, monkeypatch: pytest.Mo
     result = run_cli("check", "--select", "NC895", "--fix", "--no-cache")
     assert (result.code, result.out) == (0, "Fixed 1 finding.\n")
     after = path.read_bytes()
-    assert after == b'"""Doc."""\r\nimport os\r\nimport errno\r\n\r\nX = errno.ECONNRESET\r\n'
+    assert after == b'"""Doc."""\r\nimport errno\r\nimport os\r\n\r\nX = errno.ECONNRESET\r\n'
     assert b"\n" not in after.replace(b"\r\n", b"")
 
 

@@ -374,9 +374,8 @@ def test_nc006_then_nc001_in_one_run() -> None:
         "        pass\n"
     )
     after = (
-        "import socket\n"
         "import errno\n"
-        "\n"
+        "import socket\n"
         "try:\n"
         "    pass\n"
         "except socket.error as e:\n"

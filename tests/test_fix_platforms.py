@@ -20,6 +20,7 @@ from netcompat._errnos import ERRNO_FACTS, ERRNO_TEXTS, PLATFORMS
 from netcompat.testing import inject_reset, leftovers, simulate_platform
 
 _RESET = next(fact for fact in ERRNO_FACTS if fact.name == "ECONNRESET")
+_ABORT = next(fact for fact in ERRNO_FACTS if fact.name == "ECONNABORTED")
 _TEXT = next(text for text in ERRNO_TEXTS if text.name == "ECONNRESET")
 
 _SOURCE = """\
@@ -53,6 +54,10 @@ CASES = [
          ("crashed", "crashed", "crashed", "caught")),
     Case("winerror", f"e.winerror == {_RESET.wsa}", "safe",
          ("crashed", "crashed", "crashed", "caught")),
+    Case("winerror-in-tuple", f"e.winerror in ({_ABORT.wsa}, {_RESET.wsa})", "safe",
+         ("crashed", "crashed", "crashed", "caught")),
+    Case("winerror-and-errno", f"e.errno == {_RESET.linux} or e.winerror == {_RESET.wsa}", "safe",
+         ("caught", "crashed", "crashed", "caught")),
     Case("message", f'"{_TEXT.linux}" in str(e)', "unsafe",
          ("caught", "caught", "caught", "missed")),
 ]  # fmt: skip
@@ -95,23 +100,7 @@ def test_the_original_shows_its_bug(case: Case) -> None:
     assert lint_source(source.encode(), all_rules()).findings, "the linter sees nothing"
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(
-            case,
-            id=case.id,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="NC003's fix only guards the attribute, getattr(e, 'winerror', None) == "
-                "10054: it no longer crashes, but still misses the reset off Windows",
-            )
-            if case.id == "winerror"
-            else (),
-        )
-        for case in CASES
-    ],
-)
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_the_fixed_handler_catches_the_reset_everywhere(case: Case) -> None:
     fixed = fix(_SOURCE.format(condition=case.condition), case.fix_level)
     assert [outcome(fixed, platform) for platform in PLATFORMS] == ["caught"] * len(PLATFORMS), fixed

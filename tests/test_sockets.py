@@ -1,5 +1,7 @@
 """recv, recv_exactly and sendall on real loopback sockets: real RSTs, real EPIPEs.
 
+At the end, what NC101's datagram decision rests on: a UDP send meets no reset.
+
 Each "peer went away" case is produced for real (an RST by closing with
 ``SO_LINGER`` on and a zero timeout, an EPIPE by writing after the peer
 closed), and each look-alike that is not a reset (clean EOF, refused
@@ -11,12 +13,14 @@ from __future__ import annotations
 import errno
 import pickle
 import socket
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING
 
 import pytest
 from _net import (
+    LOCALHOST,
     TIMEOUT,
     abort,
     connected_pair,
@@ -286,3 +290,51 @@ def test_recv_exactly_reset_as_eof_still_reports_the_short_read() -> None:
 def test_short_read_error_pickles() -> None:
     err = pickle.loads(pickle.dumps(ShortReadError(8, b"abc")))
     assert (err.expected, err.received, err.partial) == (8, 3, b"abc")
+
+
+# --- what NC101 leaves alone: datagram sends ------------------------------------
+# NC101 does not report sends on datagram sockets: UDP has no connection to reset.
+# These tests hold that decision to the platform the suite runs on.
+
+
+def _unused_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind((LOCALHOST, 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _send_errors(sock: socket.socket, attempts: int = SEND_ATTEMPTS) -> list[OSError]:
+    """Send ``attempts`` datagrams, giving an ICMP reply time to arrive between them."""
+    errors: list[OSError] = []
+    for _ in range(attempts):
+        try:
+            sock.send(b"x")
+        except OSError as err:
+            errors.append(err)
+        time.sleep(0.02)
+    return errors
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows reports the ICMP error to receives")
+def test_a_udp_send_to_a_closed_port_is_refused_not_reset() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.connect((LOCALHOST, _unused_udp_port()))
+        errors = _send_errors(sock)
+    assert errors, "no ICMP port unreachable came back"
+    assert all(isinstance(err, ConnectionRefusedError) for err in errors), errors
+
+
+# Windows differs on receives, not sends: a datagram refused by ICMP makes the
+# socket's next recvfrom() fail with WSAECONNRESET (Microsoft's WSARecvFrom
+# reference, "WSAECONNRESET ... For a UDP datagram socket"; SIO_UDP_CONNRESET
+# turns it off).  No test here: this machine cannot raise it.
+
+
+def test_unconnected_udp_sends_never_raise_a_reset() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind((LOCALHOST, 0))
+        target = (LOCALHOST, _unused_udp_port())
+        for _ in range(SEND_ATTEMPTS):
+            sock.sendto(b"x", target)  # an unconnected socket gets no ICMP error on a send
+            time.sleep(0.02)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import builtins
 import errno
+import socket
 import sys
 
 import pytest
 
 import netcompat
 from netcompat import ResetKind, errname, errnos
-from netcompat._errnos import ERRNO_FACTS, PLATFORMS, WINERROR_FACTS, ErrnoFact, WinErrorFact
+from netcompat._errnos import (
+    ERRNO_FACTS,
+    ERRNO_TEXTS,
+    MESSAGE_TEXTS,
+    PLATFORMS,
+    WINERROR_FACTS,
+    ErrnoFact,
+    MessageText,
+    WinErrorFact,
+)
 
 FACTS = {fact.name: fact for fact in ERRNO_FACTS}
 
@@ -229,3 +239,38 @@ def test_undescribed_running_platform_uses_the_errno_module(
     assert netcompat.classify(OSError(errno.ENOENT, "x")) is None
     with pytest.raises(ValueError, match="unknown platform"):
         errname(errno.ECONNRESET, "sunos5")
+
+
+# --- message texts no column holds ----------------------------------------------
+
+
+@pytest.mark.parametrize("text", MESSAGE_TEXTS, ids=lambda text: text.text)
+def test_message_texts_name_a_row_or_the_socket_timeout_and_cite_a_source(
+    text: MessageText,
+) -> None:
+    assert text.key in FACTS or text.key == "socket.timeout"
+    assert text.writer in ("win32", "cpython")
+    assert text.source.strip()
+    # A text of CPython's own is not an OS's: no errno row carries it.
+    if text.writer == "cpython":
+        assert text.key == "socket.timeout"
+
+
+def test_message_texts_are_no_column_text_already() -> None:
+    columns = {
+        getattr(row, key) for row in ERRNO_TEXTS for key in ("linux", "darwin", "freebsd", "win32")
+    }
+    assert not columns & {text.text for text in MESSAGE_TEXTS}
+
+
+def test_a_socket_timeout_says_the_cpython_text() -> None:
+    (timed_out,) = [t.text for t in MESSAGE_TEXTS if t.source.startswith("CPython Modules/socket")]
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        client = socket.create_connection(server.getsockname())
+        accepted, _ = server.accept()
+        with client, accepted:
+            client.settimeout(0.01)
+            with pytest.raises(OSError) as caught:
+                client.recv(1)
+    assert str(caught.value) == timed_out
+    assert caught.value.errno is None  # no errno: nothing but this text says "timeout"

@@ -73,7 +73,7 @@ from typing import Literal
 from netcompat.errno_table import BY_NAME
 
 from ..rule import ImportSpec
-from .model import Binding, Model, Scope
+from .model import Binding, Model, Scope, imports_module
 
 __all__ = [
     "ErrnoRead",
@@ -88,6 +88,7 @@ __all__ = [
     "has_comment",
     "int_literal",
     "is_exc_info_value",
+    "looks_like_exception",
     "module_reference",
     "source_text",
     "string_literal",
@@ -359,7 +360,8 @@ def is_exc_info_value(model: Model, node: ast.AST) -> bool:
     )
 
 
-def _looks_like_exception(name: str) -> bool:
+def looks_like_exception(name: str) -> bool:
+    """Whether a name reads like an exception object: ``e``, ``exc``, ``err``, ``socket_error``."""
     return bool(_EXCEPTION_NAME.match(name))
 
 
@@ -399,11 +401,11 @@ def exception_origin(model: Model, node: ast.expr, *, need_evidence: bool = Fals
             unpacked = _unpacked_from(model, binding)
             if unpacked is not None and unpacked[0] == 1 and _is_exc_info_call(model, unpacked[1]):
                 return "any"
-        if need_evidence and not _looks_like_exception(node.id):
+        if need_evidence and not looks_like_exception(node.id):
             return None
         return "any"
     if need_evidence:
-        if isinstance(node, ast.Attribute) and _looks_like_exception(node.attr):
+        if isinstance(node, ast.Attribute) and looks_like_exception(node.attr):
             return "any"
         return None
     return "any"
@@ -554,17 +556,6 @@ def errno_name_of(model: Model, node: ast.expr) -> str | None:
     return None
 
 
-def _imports_module(binding: Binding, module: str, bound: str) -> bool:
-    """Whether ``binding`` is ``import module`` (``bound == module``) or ``import module as bound``."""
-    alias = binding.node
-    return (
-        binding.kind == "import"
-        and isinstance(alias, ast.alias)
-        and alias.name == module
-        and (alias.asname or alias.name) == bound
-    )
-
-
 def module_reference(model: Model, node: ast.AST, module: str) -> tuple[str, bool] | None:
     """How code at ``node`` can refer to ``module``: ``(name, needs_import)`` or None.
 
@@ -576,14 +567,14 @@ def module_reference(model: Model, node: ast.AST, module: str) -> tuple[str, boo
     """
     scope = model.scope_of(node)
     bindings = scope.lookup(module)
-    if bindings and all(_imports_module(b, module, module) for b in bindings):
+    if bindings and all(imports_module(b, module, module) for b in bindings):
         return module, False
     # Free or shadowed: look for an alias imported at module level that reaches here.
-    for name, module_bindings in model.module_scope.bindings.items():
-        if name == module or not any(_imports_module(b, module, name) for b in module_bindings):
+    for name in model.module_aliases(module):
+        if name == module:
             continue
         reachable = scope.lookup(name)
-        if reachable and all(_imports_module(b, module, name) for b in reachable):
+        if reachable and all(imports_module(b, module, name) for b in reachable):
             return name, False
     if not bindings:
         return module, True

@@ -23,13 +23,16 @@ from .model import Model
 __all__ = [
     "WINDOWS_ONLY_MODULES",
     "caught_names",
+    "exits_before",
     "guarded_against",
     "imports_windows_module",
     "is_windows_module",
     "mentions_platform",
+    "named_for_windows",
     "only_on_windows",
     "platform_guarded",
     "runs_only_on_windows",
+    "safe_when",
     "says_windows",
     "skips_off_windows",
     "windows_module_tested",
@@ -64,25 +67,191 @@ def _words(test: ast.AST) -> Iterator[str]:
 
 
 def mentions_platform(test: ast.AST) -> bool:
-    """Whether ``test`` looks at the platform or probes for an attribute."""
-    return any(_PLATFORM_WORD.search(word) for word in _words(test))
+    """Whether ``test`` looks at the platform or probes for an attribute.
+
+    Probing is ``hasattr``/``getattr`` and a membership test on what an
+    object has: ``"WSAECONNRESET" in dir(errno)``, ``in vars(errno)``, ``in
+    errno.__dict__``.
+    """
+    return any(_PLATFORM_WORD.search(word) for word in _words(test)) or any(
+        _probe(node) is not None for node in ast.walk(test) if isinstance(node, ast.Compare)
+    )
+
+
+def _probe(test: ast.AST) -> bool | None:
+    """For a test that probes an attribute, whether it is true when the attribute exists.
+
+    ``hasattr(m, "X")``, ``getattr(m, "X", None) is not None`` and ``"X" in
+    dir(m)`` (``vars(m)``, ``m.__dict__``) are; ``getattr(...) is None`` and
+    ``"X" not in dir(m)`` are true when it does not.  None: not a probe.
+    """
+    if isinstance(test, ast.Call):
+        return True if _called(test) in ("hasattr", "getattr") else None
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None
+    operator, right = test.ops[0], test.comparators[0]
+    if isinstance(operator, (ast.In, ast.NotIn)):
+        holder = (
+            isinstance(right, ast.Call) and _called(right) in ("dir", "vars") and bool(right.args)
+        ) or (isinstance(right, ast.Attribute) and right.attr == "__dict__")
+        return isinstance(operator, ast.In) if holder else None
+    none = isinstance(right, ast.Constant) and right.value is None
+    if none and isinstance(test.left, ast.Call) and _called(test.left) == "getattr":
+        if isinstance(operator, (ast.IsNot, ast.NotEq)):
+            return True
+        if isinstance(operator, (ast.Is, ast.Eq)):
+            return False
+    return None
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def safe_when(test: ast.AST, value: bool, model: Model | None = None) -> bool:
+    """Whether ``test`` can be ``value`` only on Windows or where the attribute it probes exists.
+
+    ``not hasattr(errno, "WSAEADDRINUSE")`` is safe when False, ``sys.platform
+    == "win32"`` when True, ``sys.platform != "win32" or ...`` when False.
+    With ``model``, a name assigned once (``HAS_WSA = hasattr(errno, ...)``)
+    is read through its value.  For a True outcome one safe operand of ``and``
+    is enough and ``or`` needs all; for a False outcome the other way round.
+    """
+    if isinstance(test, ast.BoolOp):
+        results = [safe_when(operand, value, model) for operand in test.values]
+        either = isinstance(test.op, ast.And if value else ast.Or)
+        return any(results) if either else all(results)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return safe_when(test.operand, not value, model)
+    probe = _probe(test)
+    if probe is not None:
+        return probe == value
+    if model is not None and isinstance(test, ast.Name):
+        assigned = _assigned_once(model, test)
+        if assigned is not None:
+            return safe_when(assigned, value, model)
+    return only_on_windows(test, value)
+
+
+def _assigned_once(model: Model, name: ast.Name) -> ast.expr | None:
+    """The value of ``name`` when one plain ``name = value`` binds it where it is read."""
+    bindings = model.value_bindings(name)
+    if len(bindings) != 1 or bindings[0].kind != "assign":
+        return None
+    target = bindings[0].node
+    statement = model.parent(target)
+    if isinstance(statement, ast.Assign) and statement.targets == [target]:
+        return statement.value
+    return None
+
+
+def _mentions(model: Model, test: ast.AST) -> bool:
+    """:func:`mentions_platform`, also through a flag assigned once (``HAS_WSA = hasattr(...)``)."""
+    if mentions_platform(test):
+        return True
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            assigned = _assigned_once(model, node)
+            if assigned is not None and mentions_platform(assigned):
+                return True
+    return False
 
 
 def platform_guarded(model: Model, node: ast.AST) -> bool:
     """Whether ``node`` is under a test that looks at the platform or probes attributes.
 
     ``if sys.platform == "win32":``, ``if os.name == "nt":``, ``x if IS_WINDOWS
-    else y``, ``hasattr(errno, "WSAECONNRESET") and ...``, or a function named
-    for a platform (``def _windows_errors():``).  Either branch counts: the
-    code was written knowing the platform matters.
+    else y``, ``hasattr(errno, "WSAECONNRESET") and ...``, ``if "WSAECONNRESET"
+    in dir(errno):``, a flag assigned such a test, or a function named for a
+    platform (``def _windows_errors():``).  Either branch counts: the code was
+    written knowing the platform matters.  On the right of ``or`` only a test
+    that is false where the code is safe counts: ``not hasattr(errno,
+    "WSAEADDRINUSE") or e.errno != errno.WSAEADDRINUSE``, ``sys.platform !=
+    "win32" or ...``.  And code after an early exit
+    (:func:`exits_before`) is guarded by it.
     """
     for parent, tests in _guarding_tests(model, node):
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and _PLATFORM_WORD.search(
             parent.name
         ):
             return True
-        if any(mentions_platform(test) for test in tests):
+        if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or):
+            if any(safe_when(test, False, model) for test in tests):
+                return True
+        elif any(_mentions(model, test) for test in tests):
             return True
+    return exits_before(model, node)
+
+
+#: Calls that never return: ``sys.exit()``, ``os._exit()``, ``pytest.skip()``,
+#: ``self.skipTest()``, ``self.fail()``, ``pytest.exit()``.
+_EXITING_CALLS = frozenset({"exit", "_exit", "skip", "skipTest", "fail", "abort"})
+
+
+def _always_exits(block: list[ast.stmt]) -> bool:
+    """Whether a block ends by leaving: ``return``, ``raise``, ``continue``, ``break``, ``sys.exit()``."""
+    if not block:
+        return False
+    last = block[-1]
+    if isinstance(last, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+        return True
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        func = last.value.func
+        name = func.attr if isinstance(func, ast.Attribute) else _dotted(func)
+        return name in _EXITING_CALLS
+    return False
+
+
+def _guards_what_follows(model: Model, statement: ast.stmt) -> bool:
+    """Whether code after ``statement`` runs only where it is safe, or the statement says the platform matters.
+
+    ``if not hasattr(errno, "X"): raise``, ``if sys.platform != "win32":
+    return``, ``assert sys.platform == "win32"``.  An exit whose test is true
+    only on Windows (``if sys.platform == "win32": return``) does not
+    guard; one whose test looks at the platform in a way not understood
+    (``if IS_LINUX: return``) does, as elsewhere in this module.
+    """
+    if isinstance(statement, ast.Assert):
+        test: ast.AST = statement.test
+        passes = True
+    elif isinstance(statement, ast.If):
+        test = statement.test
+        if _always_exits(statement.body):
+            passes = False
+        elif _always_exits(statement.orelse):
+            passes = True
+        else:
+            return False
+    else:
+        return False
+    if safe_when(test, passes, model):
+        return True
+    return not safe_when(test, not passes, model) and _mentions(model, test)
+
+
+def exits_before(model: Model, node: ast.AST) -> bool:
+    """Whether an earlier statement of a block around ``node`` leaves unless the code is safe.
+
+    ``if not hasattr(errno, "WSAEADDRINUSE"): raise`` (or ``return``,
+    ``continue``, ``sys.exit()``, ``pytest.skip()``...) followed by the use,
+    ``assert sys.platform == "win32"``; in the same block or any block
+    around it, up to the module (a function defined after a module-level
+    exit exists only where the exit was not taken).
+    """
+    child = node
+    for parent in model.ancestors(node):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if not isinstance(block, list) or not _within(child, block):
+                continue
+            for statement in block:
+                if statement is child:
+                    break
+                if _guards_what_follows(model, statement):
+                    return True
+            break
+        child = parent
     return False
 
 
@@ -91,7 +260,8 @@ def _guarding_tests(model: Model, node: ast.AST) -> Iterator[tuple[ast.AST, list
 
     The test of an ``if``, conditional expression or ``while`` (either branch
     counts; the test itself is not under it), and the operands of an ``and``
-    before ``node``'s.
+    or ``or`` before ``node``'s (``node`` runs when they are all true, for
+    ``and``, or all false, for ``or``).
     """
     child = node
     for parent in model.ancestors(node):
@@ -99,7 +269,7 @@ def _guarding_tests(model: Model, node: ast.AST) -> Iterator[tuple[ast.AST, list
         if isinstance(parent, (ast.If, ast.IfExp, ast.While)):
             if child is not parent.test:
                 tests = [parent.test]
-        elif isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And):
+        elif isinstance(parent, ast.BoolOp):
             for value in parent.values:
                 if value is child:
                     break
@@ -191,7 +361,9 @@ def imports_windows_module(statement: ast.AST) -> bool:
         return any(is_windows_module(alias.name) for alias in statement.names)
     if isinstance(statement, ast.ImportFrom):
         module = statement.module
-        if statement.level or module is None:
+        if statement.level:
+            return _relative_windows_import(module, statement.names)
+        if module is None:
             return False
         return is_windows_module(module) or any(
             alias.name != "*" and is_windows_module(f"{module}.{alias.name}")
@@ -210,6 +382,21 @@ def imports_windows_module(statement: ast.AST) -> bool:
         and isinstance(name, ast.Constant)
         and isinstance(name.value, str)
         and is_windows_module(name.value)
+    )
+
+
+def _relative_windows_import(module: str | None, names: list[ast.alias]) -> bool:
+    """``from ._windows_cffi import x``, ``from . import _overlapped``: the project's Windows module.
+
+    A module of the project itself named for Windows (``_io_windows``,
+    ``windows_utils``, ``py33_winapi``), or a copy of a Windows-only module
+    (``_overlapped``, ``_winapi``), is imported only where it works: a
+    module importing it at its top runs on Windows.
+    """
+    modules = [module] if module else [alias.name for alias in names if alias.name != "*"]
+    return any(
+        is_windows_module(name.rpartition(".")[2]) or says_windows(name.rpartition(".")[2])
+        for name in modules
     )
 
 
@@ -299,6 +486,8 @@ def windows_only_file(model: Model) -> bool:
     ``importlib.import_module("_winapi")``), ``assert sys.platform ==
     "win32"``, or ``if sys.platform != "win32": raise ImportError(...)``.
     """
+    if _marked_windows_only(model, model.tree.body):
+        return True
     for statement in model.tree.body:
         if isinstance(statement, ast.If) and _refuses_non_windows(statement):
             return True
@@ -320,6 +509,14 @@ def _asserts_windows(test: ast.AST) -> bool:
     )
 
 
+def named_for_windows(path: str | None) -> bool:
+    """Whether a file's name says Windows: ``_io_windows.py``, ``windows_events.py``, ``test_win32.py``."""
+    if not path:
+        return False
+    stem = path.replace("\\", "/").rpartition("/")[2].partition(".")[0]
+    return says_windows(stem)
+
+
 def windows_module_tested(model: Model, node: ast.AST) -> bool:
     """Whether ``node`` is under a test of a Windows-only module or name.
 
@@ -331,7 +528,8 @@ def windows_module_tested(model: Model, node: ast.AST) -> bool:
     """
     return any(
         _names_windows_only(word)
-        for _, tests in _guarding_tests(model, node)
+        for parent, tests in _guarding_tests(model, node)
+        if not (isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or))
         for test in tests
         for word in _words(test)
     )
@@ -372,7 +570,12 @@ def runs_only_on_windows(model: Model, node: ast.AST) -> bool:
         ):
             if not isinstance(parent, ast.ClassDef) and says_windows(parent.name):
                 return True
-            if any(skips_off_windows(decorator) for decorator in parent.decorator_list):
+            if any(
+                skips_off_windows(_value_of(model, decorator))
+                for decorator in parent.decorator_list
+            ):
+                return True
+            if isinstance(parent, ast.ClassDef) and _marked_windows_only(model, parent.body):
                 return True
         elif (
             isinstance(parent, ast.ExceptHandler)
@@ -381,9 +584,37 @@ def runs_only_on_windows(model: Model, node: ast.AST) -> bool:
             and _catches_windows_only_classes(model, parent)
         ):
             return True
-        if _runs_after_windows_import(parent, child):
+        if _runs_after_windows_import(model, parent, child):
             return True
         child = parent
+    return False
+
+
+def _value_of(model: Model, expr: ast.expr) -> ast.expr:
+    """``expr``, or the value of the name it is when one assignment binds it.
+
+    ``skip_unless_windows = unittest.skipUnless(sys.platform == "win32", ...)``
+    makes ``@skip_unless_windows`` read as the call.
+    """
+    if isinstance(expr, ast.Name):
+        assigned = _assigned_once(model, expr)
+        if assigned is not None:
+            return assigned
+    return expr
+
+
+def _marked_windows_only(model: Model, body: list[ast.stmt]) -> bool:
+    """``pytestmark = pytest.mark.skipif(sys.platform != "win32", ...)`` (or a list of marks) in ``body``."""
+    for statement in body:
+        if not (
+            isinstance(statement, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in statement.targets)
+        ):
+            continue
+        value = statement.value
+        marks = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        if any(skips_off_windows(_value_of(model, mark)) for mark in marks):
+            return True
     return False
 
 
@@ -391,11 +622,13 @@ def _within(child: ast.AST, statements: list[ast.stmt]) -> bool:
     return any(child is statement for statement in statements)
 
 
-def _runs_after_windows_import(parent: ast.AST, child: ast.AST) -> bool:
+def _runs_after_windows_import(model: Model, parent: ast.AST, child: ast.AST) -> bool:
     """Whether ``child`` of ``parent`` runs only once a Windows-only import worked.
 
     That is when an earlier statement of the same block imports a Windows-only
-    module, or when ``child`` is in the ``else:`` of a ``try`` whose body does.
+    module or evaluates a name that exists only on Windows (``with
+    self.assertRaises(WindowsError) as cm:``: a ``NameError`` elsewhere), or
+    when ``child`` is in the ``else:`` of a ``try`` whose body imports one.
     The ``except`` clauses are not: they run when the import failed.
     """
     for field in ("body", "orelse", "finalbody"):
@@ -405,7 +638,7 @@ def _runs_after_windows_import(parent: ast.AST, child: ast.AST) -> bool:
         for statement in block:
             if statement is child:
                 break
-            if imports_windows_module(statement):
+            if imports_windows_module(statement) or _evaluates_windows_name(model, statement):
                 return True
         body = getattr(parent, "body", [])
         return (
@@ -416,12 +649,67 @@ def _runs_after_windows_import(parent: ast.AST, child: ast.AST) -> bool:
     return False
 
 
+#: Statements whose expressions are evaluated as soon as they run.
+_EVALUATING = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)
+#: Expressions whose parts may not all be evaluated.
+_LAZY = (
+    ast.BoolOp,
+    ast.IfExp,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+
+
+def _windows_builtin(model: Model, node: ast.AST) -> bool:
+    """A free ``WindowsError`` (no binding here, no star import that could give one)."""
+    return (
+        isinstance(node, ast.Name)
+        and node.id in _WINDOWS_ONLY_NAMES
+        and not model.lookup(node)
+        and not model.star_imports
+    )
+
+
+def _evaluates_windows_name(model: Model, statement: ast.stmt) -> bool:
+    """Whether running ``statement`` evaluates a builtin that exists only on Windows.
+
+    ``with self.assertRaises(WindowsError) as cm:``, ``x = WindowsError``:
+    elsewhere a ``NameError`` stops the block there.  Parts that may be
+    skipped (``and``/``or``, conditional expressions, lambdas,
+    comprehensions) do not count.
+    """
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        roots: list[ast.AST] = [item.context_expr for item in statement.items]
+    elif isinstance(statement, _EVALUATING) and statement.value is not None:
+        roots = [statement.value]
+    else:
+        return False
+    stack = roots
+    while stack:
+        node = stack.pop()
+        if _windows_builtin(model, node):
+            return True
+        if not isinstance(node, _LAZY):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def _catches_windows_only_classes(model: Model, handler: ast.ExceptHandler) -> bool:
-    """``except pywintypes.error:``: every meaning of every name comes from a Windows-only module."""
+    """``except pywintypes.error:``: every meaning of every name comes from a Windows-only module.
+
+    Or the clause names a builtin that exists only on Windows (``except
+    WindowsError:``, ``except (OSError, WindowsError):``): elsewhere
+    evaluating it raises ``NameError``, so the clause never runs.
+    """
     if handler.type is None:
         return False
     types = handler.type
     elements = list(types.elts) if isinstance(types, ast.Tuple) else [types]
+    if any(_windows_builtin(model, element) for element in elements):
+        return True
     for element in elements:
         if isinstance(element, ast.Starred):
             element = element.value

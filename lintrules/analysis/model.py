@@ -58,6 +58,13 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 N = TypeVar("N", bound=ast.AST)
+
+#: The attribute the walk gives every node it reaches: its parent.  Kept on
+#: the node rather than in a dict keyed by ``id()``: no key object per node
+#: (tens of MB for a generated file) and no lookup by number.
+_PARENT = "_nc_parent"
+#: The attribute the walk gives every ``ast.Name``: the scope it is evaluated in.
+_SCOPE = "_nc_scope"
 Definer = Union[ast.alias, ast.Name, ast.arg, ast.AST]
 
 
@@ -189,6 +196,17 @@ class Source:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
 
 
+def imports_module(binding: Binding, module: str, bound: str) -> bool:
+    """Whether ``binding`` is ``import module`` (``bound == module``) or ``import module as bound``."""
+    alias = binding.node
+    return (
+        binding.kind == "import"
+        and isinstance(alias, ast.alias)
+        and alias.name == module
+        and (alias.asname or alias.name) == bound
+    )
+
+
 def _python_lines(text: str) -> list[str]:
     """Split ``text`` on the line ends Python's tokenizer knows: ``\\n``, ``\\r\\n``, ``\\r``."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -209,13 +227,12 @@ class Model:
     def __init__(self, tree: ast.Module, source: Source) -> None:
         self.tree = tree
         self.source = source
-        self._parents: dict[int, ast.AST] = {}
         self._scopes: dict[int, Scope] = {}  # scope-creating node -> its scope
-        self._node_scope: dict[int, Scope] = {}  # Name/expr node -> scope it is evaluated in
         self._by_type: dict[type, list[ast.AST]] = {}
         self.module_scope = Scope("module", tree, None)
         #: Modules star-imported at module level (``from socket import *``).
         self.star_imports: list[str] = []
+        self._module_aliases: dict[str, tuple[str, ...]] = {}
 
     # -- construction ------------------------------------------------------
     @classmethod
@@ -225,82 +242,89 @@ class Model:
         return model
 
     def _walk(self) -> None:
-        parents = self._parents
+        tree = self.tree
         by_type = self._by_type
-        node_scope = self._node_scope
         module = self.module_scope
-        self._scopes[id(self.tree)] = module
-        # (node, parent, scope, statement)
-        stack: list[tuple[ast.AST, ast.AST | None, Scope, ast.AST]] = [
-            (child, self.tree, module, child) for child in reversed(self.tree.body)
+        self._scopes[id(tree)] = module
+        # (node, parent, scope, statement); popped in source order.
+        stack: list[tuple[ast.AST, ast.AST, Scope, ast.AST]] = [
+            (child, tree, module, child) for child in reversed(tree.body)
         ]
-        by_type.setdefault(ast.Module, []).append(self.tree)
+        pop, push = stack.pop, stack.append
+        by_type[ast.Module] = [tree]
+        plans = _PLANS
         while stack:
-            node, parent, scope, statement = stack.pop()
-            if parent is not None:
-                parents[id(node)] = parent
+            node, parent, scope, statement = pop()
+            node._nc_parent = parent  # type: ignore[attr-defined]
             kind = type(node)
+            plan = plans.get(kind)
+            if plan is None:
+                plan = _plan(kind)
+            statement_kind, special, fields = plan
             nodes = by_type.get(kind)
             if nodes is None:
                 by_type[kind] = [node]
             else:
                 nodes.append(node)
-            if isinstance(node, ast.stmt):
+            if statement_kind:
                 statement = node
-            if kind is ast.Name:
-                assert isinstance(node, ast.Name)
-                node_scope[id(node)] = scope
-                if not isinstance(node.ctx, ast.Load):
+            if special:
+                if special == _NAME:
+                    assert isinstance(node, ast.Name)
+                    node._nc_scope = scope  # type: ignore[attr-defined]
+                    if not isinstance(node.ctx, ast.Load):
                         self._bind(
-                        scope._target(node.id), node.id, _store_kind(parent), node, statement
-                    )
-                continue
-            if kind in _FUNCTIONS or kind is ast.Lambda or kind is ast.ClassDef:
-                self._enter_definition(node, parent, scope, statement, stack)
-                continue
-            if kind in _COMPREHENSIONS:
-                self._enter_comprehension(node, scope, stack)
-                continue
-            if kind is ast.Import or kind is ast.ImportFrom:
-                self._bind_imports(node, scope)
-            elif kind is ast.Global:
-                assert isinstance(node, ast.Global)
-                scope.declared_global.update(node.names)
-            elif kind is ast.Nonlocal:
-                assert isinstance(node, ast.Nonlocal)
-                scope.declared_nonlocal.update(node.names)
-            elif kind is ast.ExceptHandler:
-                assert isinstance(node, ast.ExceptHandler)
-                if node.name:
-                    self._bind(scope._target(node.name), node.name, "except", node, node)
-            elif kind is ast.NamedExpr:
-                assert isinstance(node, ast.NamedExpr)
-                # The walrus target binds outside any comprehension.
-                outer = scope
-                while outer.kind == "comprehension" and outer.parent is not None:
-                    outer = outer.parent
-                walrus = node.target
-                node_scope[id(walrus)] = scope
-                parents[id(walrus)] = node
-                by_type.setdefault(ast.Name, []).append(walrus)
-                self._bind(outer._target(walrus.id), walrus.id, "assign", walrus, statement)
-                stack.append((node.value, node, scope, statement))
-                continue
-            elif _is_match_capture(node):
-                name = getattr(node, "name", None) or getattr(node, "rest", None)
-                if name:
-                    self._bind(scope._target(name), name, "match", node, statement)
-            children: list[tuple[ast.AST, ast.AST | None, Scope, ast.AST]] = []
-            for field in _fields(kind):
+                            scope._target(node.id), node.id, _store_kind(parent), node, statement
+                        )
+                    continue
+                if special == _DEFINITION:
+                    self._enter_definition(node, parent, scope, statement, stack)
+                    continue
+                if special == _COMPREHENSION:
+                    self._enter_comprehension(node, scope, stack)
+                    continue
+                if special == _WALRUS:
+                    assert isinstance(node, ast.NamedExpr)
+                    # The walrus target binds outside any comprehension.
+                    outer = scope
+                    while outer.kind == "comprehension" and outer.parent is not None:
+                        outer = outer.parent
+                    walrus = node.target
+                    walrus._nc_scope = scope  # type: ignore[attr-defined]
+                    walrus._nc_parent = node  # type: ignore[attr-defined]
+                    by_type.setdefault(ast.Name, []).append(walrus)
+                    self._bind(outer._target(walrus.id), walrus.id, "assign", walrus, statement)
+                    push((node.value, node, scope, statement))
+                    continue
+                self._declare(node, special, scope, statement)
+            # Children in reverse, so that they pop in source order.
+            for field in fields:
                 value = getattr(node, field, None)
-                if isinstance(value, list):
-                    children.extend(
-                        (item, node, scope, statement) for item in value if isinstance(item, AST)
-                    )
+                if type(value) is list:
+                    for item in reversed(value):
+                        if isinstance(item, AST):
+                            push((item, node, scope, statement))
                 elif isinstance(value, AST):
-                    children.append((value, node, scope, statement))
-            children.reverse()
-            stack.extend(children)
+                    push((value, node, scope, statement))
+
+    def _declare(self, node: ast.AST, special: int, scope: Scope, statement: ast.AST) -> None:
+        """What an import, ``global``, ``nonlocal``, ``except ... as`` or match capture binds."""
+        if special == _IMPORT:
+            self._bind_imports(node, scope)
+        elif special == _GLOBAL:
+            assert isinstance(node, ast.Global)
+            scope.declared_global.update(node.names)
+        elif special == _NONLOCAL:
+            assert isinstance(node, ast.Nonlocal)
+            scope.declared_nonlocal.update(node.names)
+        elif special == _EXCEPT:
+            assert isinstance(node, ast.ExceptHandler)
+            if node.name:
+                self._bind(scope._target(node.name), node.name, "except", node, node)
+        else:  # a match capture
+            name = getattr(node, "name", None) or getattr(node, "rest", None)
+            if name:
+                self._bind(scope._target(name), name, "match", node, statement)
 
     def _bind(
         self, scope: Scope, name: str, kind: BindingKind, node: ast.AST, statement: ast.AST
@@ -315,7 +339,7 @@ class Model:
     def _bind_imports(self, node: ast.AST, scope: Scope) -> None:
         assert isinstance(node, (ast.Import, ast.ImportFrom))
         for alias in node.names:
-            self._parents[id(alias)] = node
+            alias._nc_parent = node  # type: ignore[attr-defined]
             self._by_type.setdefault(ast.alias, []).append(alias)
             if alias.name == "*":
                 if isinstance(node, ast.ImportFrom) and scope.kind == "module":
@@ -334,7 +358,7 @@ class Model:
         parent: ast.AST | None,
         scope: Scope,
         statement: ast.AST,
-        stack: list[tuple[ast.AST, ast.AST | None, Scope, ast.AST]],
+        stack: list[tuple[ast.AST, ast.AST, Scope, ast.AST]],
     ) -> None:
         """Push a def, class or lambda: its header in ``scope``, its body in a new one."""
         outer: list[ast.AST] = []
@@ -357,12 +381,12 @@ class Model:
                     outer.append(node.returns)
                 outer.extend(getattr(node, "type_params", ()))
             arguments = node.args
-            self._parents[id(arguments)] = node
+            arguments._nc_parent = node  # type: ignore[attr-defined]
             self._by_type.setdefault(ast.arguments, []).append(arguments)
             outer.extend(d for d in arguments.defaults)
             outer.extend(d for d in arguments.kw_defaults if d is not None)
             for arg in _all_args(arguments):
-                self._parents[id(arg)] = arguments
+                arg._nc_parent = arguments  # type: ignore[attr-defined]
                 self._by_type.setdefault(ast.arg, []).append(arg)
                 self._bind(new, arg.arg, "parameter", arg, node)
                 if arg.annotation is not None:
@@ -370,7 +394,7 @@ class Model:
             inner = list(node.body) if isinstance(node.body, list) else [node.body]
         scope.children.append(new)
         self._scopes[id(node)] = new
-        pushed: list[tuple[ast.AST, ast.AST | None, Scope, ast.AST]] = []
+        pushed: list[tuple[ast.AST, ast.AST, Scope, ast.AST]] = []
         for child in outer:
             parent_of = arguments if _is_in_arguments(child, node) else node
             pushed.append((child, parent_of, scope, statement))
@@ -384,16 +408,16 @@ class Model:
         self,
         node: ast.AST,
         scope: Scope,
-        stack: list[tuple[ast.AST, ast.AST | None, Scope, ast.AST]],
+        stack: list[tuple[ast.AST, ast.AST, Scope, ast.AST]],
     ) -> None:
         assert isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
         new = Scope("comprehension", node, scope)
         scope.children.append(new)
         self._scopes[id(node)] = new
         statement = self._statement_for(node)
-        pushed: list[tuple[ast.AST, ast.AST | None, Scope, ast.AST]] = []
+        pushed: list[tuple[ast.AST, ast.AST, Scope, ast.AST]] = []
         for index, generator in enumerate(node.generators):
-            self._parents[id(generator)] = node
+            generator._nc_parent = node  # type: ignore[attr-defined]
             self._by_type.setdefault(ast.comprehension, []).append(generator)
             # The first iterable is evaluated outside; everything else inside.
             pushed.append((generator.iter, generator, scope if index == 0 else new, statement))
@@ -410,7 +434,7 @@ class Model:
     def _statement_for(self, node: ast.AST) -> ast.AST:
         current: ast.AST | None = node
         while current is not None and not isinstance(current, ast.stmt):
-            current = self._parents.get(id(current))
+            current = getattr(current, _PARENT, None)
         return current if current is not None else self.tree
 
     # -- the tree ----------------------------------------------------------
@@ -423,21 +447,20 @@ class Model:
         return kind in self._by_type
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self._parents.get(id(node))
+        return getattr(node, _PARENT, None)
 
     def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
         """The parents of ``node``, nearest first, up to the module."""
-        parents = self._parents
-        current = parents.get(id(node))
+        current = getattr(node, _PARENT, None)
         while current is not None:
             yield current
-            current = parents.get(id(current))
+            current = getattr(current, _PARENT, None)
 
     def statement_of(self, node: ast.AST) -> ast.stmt | None:
         """The innermost statement holding ``node`` (``node`` itself if it is one)."""
         current: ast.AST | None = node
         while current is not None and not isinstance(current, ast.stmt):
-            current = self._parents.get(id(current))
+            current = getattr(current, _PARENT, None)
         return current
 
     def enclosing_function(self, node: ast.AST) -> ast.AST | None:
@@ -452,7 +475,7 @@ class Model:
     # -- scopes and names ----------------------------------------------------
     def scope_of(self, node: ast.AST) -> Scope:
         """The scope in which ``node`` is evaluated."""
-        found = self._node_scope.get(id(node))
+        found: Scope | None = getattr(node, _SCOPE, None)
         if found is not None:
             return found
         child = node
@@ -529,6 +552,22 @@ class Model:
     def imported_names(self, expr: ast.AST) -> set[str]:
         """The import-sourced qualified names of ``expr`` (``{"errno.ECONNRESET"}``)."""
         return {q.name for q in self.qualified_names(expr) if q.source == "import"}
+
+    def module_aliases(self, module: str) -> tuple[str, ...]:
+        """Names the module scope binds (among others) to ``import module [as name]``, in order.
+
+        Computed once per module name: a fix asks it for every finding, and a
+        generated file may hold tens of thousands of both.
+        """
+        found = self._module_aliases.get(module)
+        if found is None:
+            found = tuple(
+                name
+                for name, bindings in self.module_scope.bindings.items()
+                if any(imports_module(binding, module, name) for binding in bindings)
+            )
+            self._module_aliases[module] = found
+        return found
 
     def _local_name(self, binding: Binding) -> str:
         parts = [binding.name]
@@ -664,20 +703,48 @@ class Model:
         return "\n".join(parts)
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
 #: Fields that hold no node worth a visit: the ``Load``/``Store``/``Del``
 #: singletons (shared by every name, so they have no one parent) and the
 #: ``and``/``+``/``==`` operator singletons.
 _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops"})
 
 
-def _fields(kind: type) -> tuple[str, ...]:
-    """The child-holding fields of an ``ast`` class, computed once per class."""
-    found = _FIELDS.get(kind)
-    if found is None:
-        found = _FIELDS[kind] = tuple(
-            field for field in getattr(kind, "_fields", ()) if field not in _SKIPPED_FIELDS
-        )
+# What the walk does at a node of each class, besides recording it and its parent.
+_NAME, _DEFINITION, _COMPREHENSION, _WALRUS, _IMPORT, _GLOBAL, _NONLOCAL, _EXCEPT, _CAPTURE = (
+    range(1, 10)
+)
+_SPECIAL: dict[str, int] = {
+    "Name": _NAME,
+    "FunctionDef": _DEFINITION,
+    "AsyncFunctionDef": _DEFINITION,
+    "Lambda": _DEFINITION,
+    "ClassDef": _DEFINITION,
+    "ListComp": _COMPREHENSION,
+    "SetComp": _COMPREHENSION,
+    "DictComp": _COMPREHENSION,
+    "GeneratorExp": _COMPREHENSION,
+    "NamedExpr": _WALRUS,
+    "Import": _IMPORT,
+    "ImportFrom": _IMPORT,
+    "Global": _GLOBAL,
+    "Nonlocal": _NONLOCAL,
+    "ExceptHandler": _EXCEPT,
+    "MatchAs": _CAPTURE,
+    "MatchStar": _CAPTURE,
+    "MatchMapping": _CAPTURE,
+}
+#: Per ``ast`` class: (is a statement, its _SPECIAL code or 0, its child-holding
+#: fields in reverse order), computed once per class.
+_PLANS: dict[type, tuple[bool, int, tuple[str, ...]]] = {}
+
+
+def _plan(kind: type) -> tuple[bool, int, tuple[str, ...]]:
+    fields = [f for f in getattr(kind, "_fields", ()) if f not in _SKIPPED_FIELDS]
+    found = _PLANS[kind] = (
+        issubclass(kind, ast.stmt),
+        _SPECIAL.get(kind.__name__, 0),
+        tuple(reversed(fields)),
+    )
     return found
 
 
@@ -721,11 +788,6 @@ def _evaluated_inside(owner: ast.AST, child: ast.AST) -> bool:
             return True  # its iter is handled by the walk's own record
         return True
     return True
-
-
-def _is_match_capture(node: ast.AST) -> bool:
-    name = type(node).__name__
-    return name in ("MatchAs", "MatchStar", "MatchMapping")
 
 
 def _import_chain(alias: ast.alias, bound: str, attributes: list[str]) -> str:

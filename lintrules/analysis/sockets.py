@@ -2,27 +2,56 @@
 
 Two questions, answered from the file's :class:`~lintrules.analysis.model.Model`:
 
-* :meth:`SocketInference.is_socket`: can we tell that an expression is a
-  socket?  Only from evidence in the same file: a binding from
-  ``socket.socket()``, ``socket.create_connection()``, ``create_server()``,
-  ``socketpair()``, ``fromfd()``, any ``.wrap_socket()``, ``.accept()`` on a
-  known socket, a ``socket.socket`` / ``ssl.SSLSocket`` annotation, an
-  instance attribute every assignment of which (in the class and its bases
-  defined in the same file) is one of those, or a ``socketserver`` /
-  ``http.server`` handler's ``self.request`` / ``self.connection``.  A name
-  with several bindings is a socket only when every binding that is not
-  ``None`` is one.  Names alone (``sock``, ``conn``) count only with the
-  ``socket-name-heuristic`` option.
+* :meth:`SocketInference.kind`: can we tell that an expression is a socket,
+  and which kind (``"socket"``: stream or of unknown type; ``"datagram"``;
+  ``"pair"``: an end of ``socket.socketpair()`` that stays in this program)?
+  Only from evidence in the same file:
+
+  - what made it: ``socket.socket()`` (its ``type`` argument says datagram),
+    ``create_connection()``, ``create_server()``, ``fromfd()``,
+    ``socketpair()``, any ``.wrap_socket()``, the first item of any
+    ``.accept()`` whose receiver is not known to be something else, a
+    function or method of the file whose every ``return`` gives one (or a
+    tuple holding one), ``contextlib.closing()`` of one;
+  - a ``socket.socket`` / ``ssl.SSLSocket`` annotation;
+  - where it came from: the argument every call of the function (or of the
+    class, for ``__init__``) in this file passes for a parameter, direct
+    calls and ``threading.Thread(target=f, args=...)``, ``executor.submit(f,
+    ...)``, ``selector.register(sock, events, f)`` alike; an item of a
+    ``select.select()`` result over a list of known sockets; the
+    ``key.fileobj`` of a ``selectors`` selector whose every ``register()``
+    is of a known socket; an instance attribute every assignment of which is
+    one of those (``None`` aside); a ``socketserver`` / ``http.server``
+    handler's ``self.request`` / ``self.connection``;
+  - how it is used, for a name or instance attribute nothing above decides:
+    a method only sockets have (``getsockname``, ``recvfrom``, ``sendto``,
+    ``connect_ex``, ``setsockopt(level, option, value)``, ``bind((host,
+    port))``...) called on it in the same function (for an attribute: in the
+    same class); or a method that sockets share with look-alikes such as
+    paramiko channels (``settimeout``, ``setblocking``, ``getpeername``,
+    ``shutdown``, ``makefile``, ``sendall``...) on a name that reads like a
+    socket (``sock``, ``conn``, ``client_socket``).  A method only a
+    look-alike has (ZeroMQ's ``send_multipart``, multiprocessing's
+    ``recv_bytes``, paramiko's ``recv_ready``, a queue's ``put``, a file's
+    ``readline``...) vetoes the usage evidence, and so does a binding from
+    something known not to be a socket (``multiprocessing``, ``zmq``,
+    ``queue``, ``open()``...).
+
+  With the ``socket-name-heuristic`` option, a name alone (``sock``,
+  ``conn``) is enough.
 * :meth:`ResetGuards.guarded`: does a handler in the same function catch a
   reset (``ConnectionResetError`` or anything wider), or does a
-  ``contextlib.suppress``, ``netcompat.normalize()`` or ``@netcompat.retry``
-  cover the call?  Unknown exception names (``except self.errors:``, an
-  exception imported from a third-party module) count as guards: a rule that
-  reports guarded code gets switched off.
+  ``contextlib.suppress``, ``pytest.raises``/``assertRaises`` block,
+  ``netcompat.normalize()`` or ``@netcompat.retry`` cover the call?  Unknown
+  exception names (``except self.errors:``, an exception imported from a
+  third-party module) count as guards: a rule that reports guarded code gets
+  switched off.
 
-Both objects live for one file and cache what they learn per node, per
-function and per class, so a file with many calls on one socket resolves it
-once.
+Both objects live for one file (one per model, shared by the rules) and
+cache what they learn per node, per function and per class, so a file with
+many calls on one socket resolves it once.  What they need beyond the model
+(the calls of each method name, the reads of each name) is gathered lazily,
+in one pass over the model's node lists, the first time a question needs it.
 """
 
 from __future__ import annotations
@@ -32,21 +61,27 @@ import builtins
 import io
 import re
 import tokenize
-from collections.abc import Iterator, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from typing import Literal, NamedTuple, Union
 
 from .model import Binding, Model, Span
 
 __all__ = [
+    "DATAGRAM_SENDS",
     "HEURISTIC_OPTION",
+    "KINDS",
+    "SEND_METHODS",
     "SOCKET_IO_METHODS",
     "SOCKET_ONLY_METHODS",
     "STREAM_IO_METHODS",
+    "Kind",
     "ResetGuards",
     "SocketInference",
     "heuristic_name",
     "on_own_line",
     "source_of",
+    "unused_name",
 ]
 
 #: Socket methods that send or receive, so can meet a reset (NC101).
@@ -63,6 +98,10 @@ SOCKET_IO_METHODS = frozenset(
         "sendfile",
     }
 )
+#: Sends: on a datagram socket they cannot meet a reset.
+SEND_METHODS = frozenset({"send", "sendall", "sendto", "sendfile"})
+#: Sends that only a datagram socket makes (an address per datagram).
+DATAGRAM_SENDS = frozenset({"sendto"})
 #: Methods of a ``makefile()`` stream (or a request handler's rfile/wfile)
 #: that read from or write to the connection.
 STREAM_IO_METHODS = frozenset(
@@ -86,6 +125,120 @@ SOCKET_ONLY_METHODS = frozenset(
     }
 )
 
+#: What an expression is, as far as the file tells: a socket kind, or
+#: ``unknown`` (nothing known: usage may decide), ``not`` (known to be
+#: something else), ``none`` (the constant ``None``: neutral) or ``cycle``
+#: (being worked out further up: neutral).
+Kind = Literal["socket", "datagram", "pair"]
+KINDS: frozenset[str] = frozenset({"socket", "datagram", "pair"})
+_UNKNOWN_V = "unknown"
+_NOT = "not"
+_NONE = "none"
+_CYCLE = "cycle"
+
+#: Usage evidence, by method: only sockets have these.
+_STRONG_METHODS = frozenset(
+    {
+        "getsockname",
+        "getblocking",
+        "recvfrom",
+        "recvfrom_into",
+        "recvmsg",
+        "sendmsg",
+        "sendto",
+        "connect_ex",
+    }
+)
+#: Sockets have these, and so do look-alikes (paramiko channels, io streams):
+#: evidence only on a name that reads like a socket.
+_WEAK_METHODS = frozenset(
+    {
+        "getpeername",
+        "settimeout",
+        "gettimeout",
+        "setblocking",
+        "shutdown",
+        "makefile",
+        "sendall",
+        "recv_into",
+        "listen",
+        "detach",
+    }
+)
+#: Only look-alikes have these: an object used with one is not taken for a
+#: socket by its usage (paramiko channels, ZeroMQ sockets, multiprocessing
+#: connections, websockets, queues, files and streams).
+_LOOKALIKE_METHODS = frozenset(
+    {
+        # paramiko channels
+        "recv_ready",
+        "send_ready",
+        "recv_stderr",
+        "recv_stderr_ready",
+        "recv_exit_status",
+        "exit_status_ready",
+        "exec_command",
+        "invoke_shell",
+        "invoke_subsystem",
+        "get_pty",
+        "get_transport",
+        "set_combine_stderr",
+        "send_stderr",
+        "send_exit_status",
+        "resize_pty",
+        "makefile_stderr",
+        "makefile_stdin",
+        "shutdown_read",
+        "shutdown_write",
+        # ZeroMQ sockets
+        "send_multipart",
+        "recv_multipart",
+        "send_string",
+        "recv_string",
+        "send_json",
+        "recv_json",
+        "send_pyobj",
+        "recv_pyobj",
+        "send_serialized",
+        "recv_serialized",
+        "setsockopt_string",
+        "getsockopt_string",
+        "subscribe",
+        "unsubscribe",
+        "bind_to_random_port",
+        "monitor",
+        "disable_monitor",
+        "get_monitor_socket",
+        # multiprocessing connections, ZeroMQ
+        "send_bytes",
+        "recv_bytes",
+        "recv_bytes_into",
+        "poll",
+        # websockets
+        "ping",
+        "pong",
+        # queues
+        "put",
+        "put_nowait",
+        "get_nowait",
+        "task_done",
+        # files and streams
+        "readline",
+        "readlines",
+        "readinto",
+        "flush",
+        "seek",
+        "tell",
+        "drain",
+    }
+)
+#: Methods whose arguments tell a socket from a ZeroMQ socket.
+_SHAPED_METHODS = frozenset({"setsockopt", "getsockopt", "bind", "connect"})
+_EVIDENCE_METHODS = (
+    _STRONG_METHODS | _WEAK_METHODS | _LOOKALIKE_METHODS | _SHAPED_METHODS | SOCKET_IO_METHODS
+)
+_STRONG, _WEAK, _COUNTER = 2, 1, -1
+
 #: Calls that return a socket.
 _SOCKET_FACTORIES = frozenset(
     {
@@ -97,15 +250,103 @@ _SOCKET_FACTORIES = frozenset(
         "socket.fromshare",
         "_socket.socket",
         "ssl.wrap_socket",
+        # the cooperative sockets of gevent and eventlet wrap real ones
+        "gevent.socket.socket",
+        "gevent.socket.create_connection",
+        "gevent.socket.fromfd",
+        "eventlet.green.socket.socket",
+        "eventlet.green.socket.create_connection",
     }
 )
+#: Factories with a ``type`` argument, and its position.
+_TYPE_POSITION = {
+    "socket.socket": 1,
+    "socket.SocketType": 1,
+    "_socket.socket": 1,
+    "socket.fromfd": 2,
+    "gevent.socket.socket": 1,
+    "gevent.socket.fromfd": 2,
+    "eventlet.green.socket.socket": 1,
+}
 #: Calls that return a tuple of sockets.
-_PAIR_FACTORIES = frozenset({"socket.socketpair"})
+_PAIR_FACTORIES = frozenset(
+    {"socket.socketpair", "gevent.socket.socketpair", "eventlet.green.socket.socketpair"}
+)
+_SELECT = frozenset({"select.select"})
 #: Annotations that make a name a socket.
 _SOCKET_TYPES = frozenset({"socket.socket", "socket.SocketType", "_socket.socket", "ssl.SSLSocket"})
 _SOCKET_TYPE_TEXT = frozenset({"socket.socket", "socket.SocketType", "ssl.SSLSocket"})
 _OPTIONAL = frozenset({"typing.Optional", "typing.Union", "typing_extensions.Optional"})
+_ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
 _CLOSING = frozenset({"contextlib.closing"})
+#: Modules whose calls never return a socket (other than the factories above):
+#: what such a call binds is known not to be one.
+_OTHER_MODULES = frozenset(
+    {
+        "socket",
+        "_socket",
+        "ssl",
+        "zmq",
+        "multiprocessing",
+        "paramiko",
+        "websockets",
+        "websocket",
+        "queue",
+        "asyncio",
+        "io",
+        "os",
+        "subprocess",
+        "serial",
+        "http",
+        "telnetlib",
+        "ftplib",
+        "smtplib",
+        "poplib",
+        "imaplib",
+        "nntplib",
+        "xmlrpc",
+        "urllib",
+        "urllib3",
+        "requests",
+        "pexpect",
+        "threading",
+        "tempfile",
+        "sqlite3",
+    }
+)
+#: Builtins whose result is a list of what their argument holds.
+_COPIES = frozenset(
+    {"builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset", "builtins.sorted"}
+)
+#: Calls that hand a function its arguments: (callee's last name, position
+#: of the function, where its arguments start; None: a tuple at the next
+#: position).  ``threading.Thread(target=f, args=...)`` is read apart.
+_RUNNERS: dict[str, tuple[int, int | None]] = {
+    "start_new_thread": (0, None),
+    "submit": (0, 1),
+    "spawn": (0, 1),
+    "spawn_n": (0, 1),
+    "run_in_executor": (1, 2),
+}
+#: Calls that start another process: an end of ``socketpair()`` may then be
+#: shared with it, and talk to a peer that can crash.
+_PROCESS_CALLS = frozenset(
+    {
+        "os.fork",
+        "os.forkpty",
+        "pty.fork",
+        "os.posix_spawn",
+        "os.posix_spawnp",
+        "multiprocessing.Process",
+        "asyncio.create_subprocess_exec",
+        "asyncio.create_subprocess_shell",
+    }
+)
+_PROCESS_PREFIXES = ("subprocess.", "os.spawn", "os.exec", "multiprocessing.")
+_PROCESS_METHODS = frozenset({"subprocess_exec", "subprocess_shell", "Process", "Popen"})
+_PROCESS_WORDS = ("fork", "subprocess", "Popen", "Process", "spawn", "exec")
+#: Words one of which the last name of such a call contains (``check_output``...).
+_PROCESS_TAILS = ("fork", "spawn", "exec", "Popen", "run", "call", "check", "Process", "output")
 
 HandlerKind = Literal["base", "stream", "datagram"]
 #: Request handler base classes.  ``stream``: ``self.request`` and
@@ -123,26 +364,32 @@ _HANDLER_BASES: dict[str, HandlerKind] = {
     "wsgiref.simple_server.WSGIRequestHandler": "stream",
     "xmlrpc.server.SimpleXMLRPCRequestHandler": "stream",
 }
-#: Server classes whose ``self.socket`` is the server's socket.
-_SERVER_BASES = frozenset(
-    f"socketserver.{name}"
-    for name in (
-        "TCPServer",
-        "UDPServer",
-        "UnixStreamServer",
-        "UnixDatagramServer",
-        "ThreadingTCPServer",
-        "ThreadingUDPServer",
-        "ForkingTCPServer",
-        "ForkingUDPServer",
-        "ThreadingUnixStreamServer",
-        "ThreadingUnixDatagramServer",
-    )
-) | {
-    "http.server.HTTPServer",
-    "http.server.ThreadingHTTPServer",
-    "xmlrpc.server.SimpleXMLRPCServer",
-    "wsgiref.simple_server.WSGIServer",
+#: Server classes whose ``self.socket`` is the server's socket, with its kind.
+_SERVER_BASES: dict[str, Kind] = {
+    **{
+        f"socketserver.{name}": "socket"
+        for name in (
+            "TCPServer",
+            "UnixStreamServer",
+            "ThreadingTCPServer",
+            "ForkingTCPServer",
+            "ThreadingUnixStreamServer",
+        )
+    },
+    **{
+        f"socketserver.{name}": "datagram"
+        for name in (
+            "UDPServer",
+            "UnixDatagramServer",
+            "ThreadingUDPServer",
+            "ForkingUDPServer",
+            "ThreadingUnixDatagramServer",
+        )
+    },
+    "http.server.HTTPServer": "socket",
+    "http.server.ThreadingHTTPServer": "socket",
+    "xmlrpc.server.SimpleXMLRPCServer": "socket",
+    "wsgiref.simple_server.WSGIServer": "socket",
 }
 
 #: Handlers that catch ``ConnectionResetError``: the class, its bases and
@@ -207,6 +454,9 @@ _KNOWN_MODULES = frozenset(
 _NORMALIZE = frozenset({"netcompat.normalize", "netcompat._normalize.normalize"})
 _RETRY = frozenset({"netcompat.retry", "netcompat._retry.retry"})
 _SUPPRESS = frozenset({"contextlib.suppress"})
+#: ``with pytest.raises(E):`` and ``with self.assertRaises(E):`` catch ``E``.
+_RAISES = frozenset({"pytest.raises"})
+_ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 
 #: Names the ``socket-name-heuristic`` option treats as sockets.
 _SOCKET_NAME = re.compile(
@@ -214,14 +464,21 @@ _SOCKET_NAME = re.compile(
 )
 HEURISTIC_OPTION = "socket-name-heuristic"
 
-_MAX_DEPTH = 8
+_MAX_DEPTH = 40
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_DISPLAYS = (ast.List, ast.Tuple, ast.Set)
 _TRY: tuple[type[ast.AST], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 _MATCH: tuple[type[ast.AST], ...] = (ast.Match,) if hasattr(ast, "Match") else ()
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+#: What identifies a variable: ("n", id of the name's binding list) or
+#: ("a", id of the class, attribute name).
+VarKey = tuple[str, int, str]
+#: A call site of a function: its positional arguments, its keywords, and how
+#: many of the function's first parameters the call does not pass (``self``).
+Site = tuple[Sequence[ast.expr], Sequence[ast.keyword], int]
 
 
 def heuristic_name(name: str) -> bool:
@@ -233,14 +490,35 @@ def _is_none(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
+def _combine(verdicts: Sequence[str]) -> str:
+    """One verdict for a value that may be any of ``verdicts``.
+
+    ``None`` and values still being worked out are neutral; something known
+    not to be a socket wins, then something unknown; sockets of several
+    kinds are plain sockets.
+    """
+    rest = [verdict for verdict in verdicts if verdict != _NONE and verdict != _CYCLE]
+    if not rest:
+        return _CYCLE if _CYCLE in verdicts else _NOT
+    if _NOT in rest:
+        return _NOT
+    if _UNKNOWN_V in rest:
+        return _UNKNOWN_V
+    first = rest[0]
+    return first if all(verdict == first for verdict in rest) else "socket"
+
+
 class _Binding(NamedTuple):
     """One thing bound to a name or attribute: ``value`` (its item ``element``
-    it when unpacked from a tuple), or just an ``annotation``."""
+    when unpacked from a tuple; an item of it when ``iterated`` by a ``for``),
+    an ``annotation``, or the ``parameter`` whose call sites decide."""
 
     value: ast.expr | None
     element: int | None = None
     annotation: ast.expr | None = None
     neutral: bool = False
+    iterated: bool = False
+    parameter: ast.arg | None = None
 
 
 _UNKNOWN = _Binding(None)
@@ -249,8 +527,89 @@ _NEUTRAL = _Binding(None, neutral=True)
 
 class _ClassInfo(NamedTuple):
     handler: HandlerKind | None
-    server: bool
+    server: Kind | None
     local_bases: tuple[ast.ClassDef, ...]
+
+
+class _FileIndex:
+    """What the socket questions need beyond the model, built lazily, once per file.
+
+    Each table is one pass over one of the model's node lists, made the first
+    time a question needs it.
+    """
+
+    def __init__(self, model: Model) -> None:
+        self._model = model
+        self._names: dict[str, list[ast.Name]] | None = None
+        self._attributes: dict[str, list[ast.Attribute]] | None = None
+        self._calls: dict[str, list[ast.Call]] | None = None
+
+    def names(self, name: str) -> list[ast.Name]:
+        """The reads (and ``del``) of ``name`` anywhere in the file."""
+        if self._names is None:
+            self._names = {}
+            for node in self._model.nodes(ast.Name):
+                if not isinstance(node.ctx, ast.Store):
+                    self._names.setdefault(node.id, []).append(node)
+        return self._names.get(name, [])
+
+    def attributes(self, attr: str) -> list[ast.Attribute]:
+        """Every ``X.attr`` of the file."""
+        if self._attributes is None:
+            self._attributes = {}
+            for node in self._model.nodes(ast.Attribute):
+                self._attributes.setdefault(node.attr, []).append(node)
+        return self._attributes.get(attr, [])
+
+    def method_calls(self, method: str) -> list[ast.Call]:
+        """Every ``X.method(...)`` call of the file."""
+        if self._calls is None:
+            self._calls = {}
+            for call in self._model.nodes(ast.Call):
+                func = call.func
+                if isinstance(func, ast.Attribute):
+                    self._calls.setdefault(func.attr, []).append(call)
+        return self._calls.get(method, [])
+
+    def references(self, binding: Binding) -> list[ast.Name]:
+        """The reads (and ``del``) of the name that resolve to ``binding``."""
+        model = self._model
+        return [
+            node
+            for node in self.names(binding.name)
+            if any(b is binding for b in model.lookup(node))
+        ]
+
+
+_INDEXES: weakref.WeakKeyDictionary[Model, _FileIndex] = weakref.WeakKeyDictionary()
+_INFERENCES: weakref.WeakKeyDictionary[Model, dict[bool, SocketInference]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _file_index(model: Model) -> _FileIndex:
+    index = _INDEXES.get(model)
+    if index is None:
+        index = _INDEXES[model] = _FileIndex(model)
+    return index
+
+
+def unused_name(model: Model, statement: ast.stmt, candidates: Sequence[str]) -> str | None:
+    """The first of ``candidates`` that the scope running ``statement`` neither
+    binds nor reads (nor any scope nested in it): a name a fix may bind there."""
+    scope = model.scope_of(statement)
+    owner = scope.node
+    index = _file_index(model)
+    for name in candidates:
+        if name in scope.bindings:
+            continue
+        if any(
+            owner is model.tree or any(a is owner for a in model.ancestors(read))
+            for read in index.names(name)
+        ):
+            continue
+        return name
+    return None
 
 
 def _suites(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
@@ -388,80 +747,188 @@ def _offset(text: str, position: tuple[int, int]) -> int:
 
 
 class SocketInference:
-    """Answers "is this expression a socket?" for one file.
+    """Answers "is this expression a socket, and of which kind?" for one file.
 
-    Results are cached per node, function and class, so asking about the
-    same name many times costs one resolution.
+    Get it with :meth:`of`: the rules of one file share one instance per
+    setting of the name heuristic.  Results are cached per node, parameter,
+    function and class attribute, so asking about the same name many times
+    costs one resolution.  A value whose resolution leads back to itself (a
+    recursive call, a list that the loop over it appends to) counts the
+    repeat as neutral: the other evidence decides.
     """
 
     def __init__(self, model: Model, *, heuristic: bool = False) -> None:
         self._model = model
         self._heuristic = heuristic
-        self._socket_cache: dict[int, bool] = {}
+        self._index = _file_index(model)
+        self._cache: dict[object, str] = {}
+        self._in_progress: set[object] = set()
+        #: Keys whose computation met itself: results that depend on them
+        #: are not cached until they are done.
+        self._open: set[object] = set()
+        #: Results computed during a cycle, valid for the current question only.
+        self._tentative: dict[object, str] = {}
         self._class_info_cache: dict[int, _ClassInfo] = {}
         self._class_bindings_cache: dict[int, dict[str, list[_Binding]]] = {}
-        self._in_progress: set[int] = set()
-        self._returns_cache: dict[int, bool] = {}
         self._star_socket: bool | None = None
         self._methods_cache: dict[int, dict[str, Function]] = {}
         self._owner_cache: dict[int, ast.ClassDef | None] = {}
+        self._sites_cache: dict[int, list[Site | None]] = {}
+        self._calls_on_cache: dict[str, dict[VarKey, list[ast.Call]]] = {}
+        self._usage_index: dict[VarKey, set[int]] | None = None
+        self._aliases: frozenset[str] | None = None
+        self._starts_processes: bool | None = None
+
+    @classmethod
+    def of(cls, model: Model, *, heuristic: bool = False) -> SocketInference:
+        """The file's inference for this setting of the name heuristic (made once)."""
+        per_model = _INFERENCES.get(model)
+        if per_model is None:
+            per_model = _INFERENCES[model] = {}
+        found = per_model.get(heuristic)
+        if found is None:
+            found = per_model[heuristic] = cls(model, heuristic=heuristic)
+        return found
 
     # -- public questions ---------------------------------------------------
+    def kind(self, expr: ast.expr) -> Kind | None:
+        """The kind of socket ``expr`` is known to be, or None."""
+        verdict = self._verdict(expr, 0)
+        return verdict if verdict in KINDS else None  # type: ignore[return-value]
+
     def is_socket(self, expr: ast.expr) -> bool:
         """Whether ``expr`` is known to be a socket."""
-        return self._is_socket(expr, 0)
+        return self.kind(expr) is not None
+
+    def stream_kind(self, expr: ast.expr) -> Kind | None:
+        """The kind of socket ``expr`` is a ``makefile()`` stream of (a stream
+        request handler's ``self.rfile`` / ``self.wfile`` too), or None."""
+        verdict = self._stream(expr, 0)
+        return verdict if verdict in KINDS else None  # type: ignore[return-value]
 
     def is_stream(self, expr: ast.expr) -> bool:
         """Whether ``expr`` is a ``makefile()`` stream of a socket, or a stream
         request handler's ``self.rfile`` / ``self.wfile``."""
-        return self._is_stream(expr, 0)
+        return self.stream_kind(expr) is not None
+
+    def alias_names(self) -> frozenset[str]:
+        """The names (and attribute names) this file ever binds to a socket I/O
+        method (``recv = s.recv``): the only callees :meth:`bound_method` may resolve."""
+        if self._aliases is None:
+            found: set[str] = set()
+            for assign in self._model.nodes(ast.Assign):
+                value = assign.value
+                if isinstance(value, ast.Attribute) and value.attr in SOCKET_IO_METHODS:
+                    for target in assign.targets:
+                        if isinstance(target, ast.Name):
+                            found.add(target.id)
+                        elif isinstance(target, ast.Attribute):
+                            found.add(target.attr)
+            self._aliases = frozenset(found)
+        return self._aliases
+
+    def bound_method(self, func: ast.expr) -> tuple[ast.Attribute, Kind] | None:
+        """``(s.recv, kind)`` when the callee ``func`` is a bound-method alias:
+        a name (or ``self`` attribute) every binding of which is the same
+        socket I/O method of a known socket (``recv = s.recv``)."""
+        values: list[ast.expr | None] = []
+        if isinstance(func, ast.Name):
+            for binding in bindings(self._model, func):
+                node = binding.node
+                parent = self._model.parent(node)
+                if not (
+                    binding.kind == "assign"
+                    and isinstance(parent, ast.Assign)
+                    and any(target is node for target in parent.targets)
+                ):
+                    return None
+                values.append(parent.value)
+        elif isinstance(func, ast.Attribute):
+            owner = self._instance_class(func.value)
+            if owner is None:
+                return None
+            for found in self._attribute_bindings(owner, func.attr):
+                if found.element is not None or found.iterated or found.parameter is not None:
+                    return None
+                if not _is_none(found.value):
+                    values.append(found.value)
+        if not values:
+            return None
+        first = values[0]
+        if not isinstance(first, ast.Attribute) or first.attr not in SOCKET_IO_METHODS:
+            return None
+        kinds: list[str] = []
+        for value in values:
+            if not isinstance(value, ast.Attribute) or value.attr != first.attr:
+                return None
+            kinds.append(self._verdict(value.value, 0))
+        kind = _combine(kinds)
+        return (first, kind) if kind in KINDS else None  # type: ignore[return-value]
 
     def describe(self, expr: ast.expr) -> str:
         """Short source text of ``expr`` for messages."""
         text = source_of(self._model, expr)
         return text if len(text) <= 40 else text[:37] + "..."
 
-    # -- sockets ----------------------------------------------------------------
-    def _is_socket(self, expr: ast.expr, depth: int) -> bool:
-        key = id(expr)
-        cached = self._socket_cache.get(key)
+    # -- memo -------------------------------------------------------------------
+    def _memo(self, key: object, compute: Callable[[], str]) -> str:
+        """``compute()`` once per key.  A result that leaned on a key still
+        being worked out (a cycle) holds only until the outermost question is
+        answered; the others are kept for good."""
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._tentative.get(key)
         if cached is not None:
             return cached
-        if depth > _MAX_DEPTH or key in self._in_progress:
-            return False
+        if key in self._in_progress:
+            self._open.add(key)
+            return _CYCLE
         self._in_progress.add(key)
         try:
-            result = self._socket_uncached(expr, depth + 1)
+            result = compute()
         finally:
             self._in_progress.discard(key)
-        self._socket_cache[key] = result
+        self._open.discard(key)
+        if self._open:
+            self._tentative[key] = result
+        else:
+            self._cache[key] = result
+        if not self._in_progress:
+            self._tentative.clear()
         return result
 
-    def _socket_uncached(self, expr: ast.expr, depth: int) -> bool:
-        if isinstance(expr, ast.Call):
-            return self._call_returns_socket(expr, depth)
-        if isinstance(expr, ast.Subscript):
-            return self._subscript_is_socket(expr, depth)
-        if isinstance(expr, ast.NamedExpr):
-            return self._is_socket(expr.value, depth)
-        if isinstance(expr, ast.IfExp):
-            return self._all_socket([expr.body, expr.orelse], depth)
-        if isinstance(expr, ast.Name):
-            if self._heuristic and heuristic_name(expr.id):
-                return True
-            return self._verdict(self._name_bindings(expr), depth)
-        if isinstance(expr, ast.Attribute):
-            if self._heuristic and heuristic_name(expr.attr):
-                return True
-            owner = self._instance_class(expr.value)
-            if owner is None:
-                return False
-            return self._attribute_is_socket(owner, expr.attr, depth)
-        return False
+    # -- expressions -----------------------------------------------------------
+    def _verdict(self, expr: ast.expr, depth: int) -> str:
+        if depth > _MAX_DEPTH:
+            return _UNKNOWN_V
+        return self._memo(("x", id(expr)), lambda: self._verdict_uncached(expr, depth + 1))
 
-    def _all_socket(self, values: Sequence[ast.expr], depth: int) -> bool:
-        bindings = [_NEUTRAL if _is_none(value) else _Binding(value) for value in values]
-        return self._verdict(bindings, depth)
+    def _verdict_uncached(self, expr: ast.expr, depth: int) -> str:
+        if isinstance(expr, ast.Name):
+            return self._name_verdict(expr, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._attribute_verdict(expr, depth)
+        if isinstance(expr, ast.Call):
+            return self._call_verdict(expr, depth)
+        if isinstance(expr, ast.Constant):
+            return _NONE if expr.value is None else _NOT
+        if isinstance(expr, ast.Subscript):
+            index = expr.slice
+            if isinstance(index, ast.Constant) and type(index.value) is int:
+                return self._element_verdict(expr.value, index.value, depth)
+            return _UNKNOWN_V
+        if isinstance(expr, ast.NamedExpr):
+            return self._verdict(expr.value, depth)
+        if isinstance(expr, ast.IfExp):
+            return _combine([self._verdict(expr.body, depth), self._verdict(expr.orelse, depth)])
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
+            return _combine([self._verdict(value, depth) for value in expr.values])
+        if isinstance(
+            expr,
+            (*_DISPLAYS, ast.Dict, ast.JoinedStr, ast.BinOp, ast.Compare, ast.Lambda, ast.UnaryOp),
+        ):
+            return _NOT
+        return _UNKNOWN_V
 
     def _callee_names(self, func: ast.expr) -> set[str]:
         """Imported qualified names of a callee; ``socket.X`` for a bare ``X``
@@ -484,72 +951,115 @@ class SocketInference:
             )
         return self._star_socket
 
-    def _call_returns_socket(self, call: ast.Call, depth: int) -> bool:
+    def _call_verdict(self, call: ast.Call, depth: int) -> str:
         func = call.func
         names = self._callee_names(func)
-        if names & _SOCKET_FACTORIES:
-            return True
+        factories = names & _SOCKET_FACTORIES
+        if factories:
+            position = next((_TYPE_POSITION[n] for n in factories if n in _TYPE_POSITION), None)
+            return "socket" if position is None else _type_kind(call, position)
         if isinstance(func, ast.Attribute):
             if func.attr == "wrap_socket":
-                return True
+                return "socket"
             if func.attr == "dup" and not call.args and not call.keywords:
-                return self._is_socket(func.value, depth)
+                verdict = self._verdict(func.value, depth)
+                return verdict if verdict in KINDS else _UNKNOWN_V
         if names & _CLOSING and (call.args or call.keywords):
-            return self._is_socket(_first_argument(call), depth)
-        return self._helper_returns_socket(func, depth)
+            return self._verdict(_first_argument(call), depth)
+        if names:
+            if any(name.partition(".")[0] in _OTHER_MODULES for name in names):
+                return _NOT
+            return _UNKNOWN_V
+        if isinstance(func, ast.Name) and func.id == "open" and not bindings(self._model, func):
+            return _NOT
+        return self._helper_verdict(call, depth)
 
-    def _helper_returns_socket(self, func: ast.expr, depth: int) -> bool:
-        """A call of a function or method of this file that returns a socket:
-        ``make_socket()``, ``self._create_socket()``, or ``self._connect()``
-        where the class says ``_connect = socket.create_connection``."""
+    def _helper_verdict(self, call: ast.Call, depth: int) -> str:
+        """A call of a function, class or method of this file: ``make_socket()``,
+        ``self._create_socket()``, or ``self._connect()`` where the class says
+        ``_connect = socket.create_connection``."""
+        func = call.func
         if isinstance(func, ast.Name):
             found = bindings(self._model, func)
-            if len(found) != 1 or found[0].kind != "function":
-                return False
+            if len(found) != 1:
+                return _UNKNOWN_V
             node = found[0].node
-            assert isinstance(node, _FUNCTIONS)
-            return self._returns_socket(node, depth)
+            if isinstance(node, _FUNCTIONS):
+                return self._returns_verdict(node, depth)
+            if isinstance(node, ast.ClassDef):
+                return "socket" if self._derives_from_socket(node) else _NOT
+            return _UNKNOWN_V
+        method = self._method_of(func)
+        if method is not None:
+            return self._returns_verdict(method, depth)
         if not isinstance(func, ast.Attribute):
-            return False
+            return _UNKNOWN_V
         owner = self._instance_class(func.value)
         if owner is None:
-            return False
-        name = func.attr
-        for classdef in (owner, *self._class_info(owner).local_bases):
-            method = self._class_methods(classdef).get(name)
-            if method is not None:
-                return self._returns_socket(method, depth)
-        found_bindings = self._attribute_bindings(owner, name)
-        return bool(found_bindings) and all(
+            return _UNKNOWN_V
+        found_bindings = self._attribute_bindings(owner, func.attr)
+        if found_bindings and all(
             binding.value is not None
             and binding.element is None
             and bool(self._model.imported_names(binding.value) & _SOCKET_FACTORIES)
             for binding in found_bindings
-        )
+        ):
+            return "socket"
+        return _UNKNOWN_V
 
-    def _returns_socket(self, function: Function, depth: int) -> bool:
-        """Whether every ``return`` of ``function`` gives a socket (or None)."""
-        key = id(function)
-        cached = self._returns_cache.get(key)
-        if cached is not None:
-            return cached
-        if key in self._in_progress or depth > _MAX_DEPTH:
-            return False
-        self._in_progress.add(key)
-        try:
-            values: list[_Binding] = []
+    def _method_of(self, func: ast.expr) -> Function | None:
+        """The method of this file that ``self.name`` calls."""
+        if not isinstance(func, ast.Attribute):
+            return None
+        owner = self._instance_class(func.value)
+        if owner is None:
+            return None
+        for classdef in (owner, *self._class_info(owner).local_bases):
+            method = self._class_methods(classdef).get(func.attr)
+            if method is not None:
+                return method
+        return None
+
+    def _derives_from_socket(self, classdef: ast.ClassDef) -> bool:
+        return any(self._model.imported_names(base) & _SOCKET_TYPES for base in classdef.bases)
+
+    def _returns_verdict(self, function: Function, depth: int) -> str:
+        """What every ``return`` of ``function`` gives (None neutral)."""
+
+        def compute() -> str:
+            values: list[str] = []
             for statement in _statements(function.body):
                 if isinstance(statement, ast.Return):
-                    values.append(_Binding(statement.value) if statement.value else _NEUTRAL)
+                    if statement.value is None:
+                        values.append(_NONE)
+                    else:
+                        values.append(self._verdict(statement.value, depth))
                 elif isinstance(statement, ast.Expr) and isinstance(
                     statement.value, (ast.Yield, ast.YieldFrom, ast.Await)
                 ):
-                    values.append(_UNKNOWN)
-            result = self._verdict(values, depth + 1)
-        finally:
-            self._in_progress.discard(key)
-        self._returns_cache[key] = result
-        return result
+                    values.append(_UNKNOWN_V)
+            return _combine(values)
+
+        return self._memo(("r", id(function)), compute)
+
+    def _returns_element(self, function: Function, index: int, depth: int) -> str:
+        """What item ``index`` of every tuple ``function`` returns is."""
+
+        def compute() -> str:
+            values: list[str] = []
+            for statement in _statements(function.body):
+                if isinstance(statement, ast.Return):
+                    if statement.value is None:
+                        values.append(_NONE)
+                    else:
+                        values.append(self._element_verdict(statement.value, index, depth))
+                elif isinstance(statement, ast.Expr) and isinstance(
+                    statement.value, (ast.Yield, ast.YieldFrom)
+                ):
+                    values.append(_UNKNOWN_V)
+            return _combine(values)
+
+        return self._memo(("re", id(function), index), compute)
 
     def _class_methods(self, classdef: ast.ClassDef) -> dict[str, Function]:
         cached = self._methods_cache.get(id(classdef))
@@ -562,61 +1072,364 @@ class SocketInference:
             self._methods_cache[id(classdef)] = cached
         return cached
 
-    def _accept_on_socket(self, value: ast.expr, depth: int) -> bool:
-        """``srv.accept()`` where ``srv`` is a known socket."""
-        return (
-            isinstance(value, ast.Call)
-            and isinstance(value.func, ast.Attribute)
-            and value.func.attr == "accept"
-            and not value.args
-            and not value.keywords
-            and self._is_socket(value.func.value, depth)
-        )
-
-    def _subscript_is_socket(self, expr: ast.Subscript, depth: int) -> bool:
-        element = expr.slice
-        if not isinstance(element, ast.Constant) or type(element.value) is not int:
-            return False
-        return self._element_is_socket(expr.value, element.value, depth)
-
-    def _element_is_socket(self, value: ast.expr, index: int, depth: int) -> bool:
-        """Whether element ``index`` of the tuple ``value`` is a socket."""
-        if index == 0 and self._accept_on_socket(value, depth):
-            return True
-        if isinstance(value, ast.Call) and self._callee_names(value.func) & _PAIR_FACTORIES:
-            return index in (0, 1)
+    # -- tuples and collections ------------------------------------------------
+    def _element_verdict(self, value: ast.expr, index: int, depth: int) -> str:
+        """What item ``index`` of the tuple ``value`` is."""
+        if depth > _MAX_DEPTH:
+            return _UNKNOWN_V
+        depth += 1
+        if isinstance(value, ast.Await):
+            inner = value.value
+            if (
+                index == 0
+                and isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Attribute)
+                and inner.func.attr == "sock_accept"
+            ):
+                return "socket"
+            return _UNKNOWN_V
+        if isinstance(value, ast.Call):
+            func = value.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "accept"
+                and not value.args
+                and not value.keywords
+            ):
+                # Only a socket's accept() gives a (socket, address) pair.
+                if index != 0:
+                    return _NOT
+                return _NOT if self._verdict(func.value, depth) == _NOT else "socket"
+            names = self._callee_names(func)
+            if names & _PAIR_FACTORIES:
+                return self._pair_kind() if index in (0, 1) else _NOT
+            if names & _SELECT:
+                return _NOT  # a list of ready objects
+            if isinstance(func, ast.Name):
+                found = bindings(self._model, func)
+                if len(found) == 1 and isinstance(found[0].node, _FUNCTIONS):
+                    return self._returns_element(found[0].node, index, depth)
+            method = self._method_of(func)
+            if method is not None:
+                return self._returns_element(method, index, depth)
+            if any(name.partition(".")[0] in _OTHER_MODULES for name in names):
+                return _NOT
+            return _UNKNOWN_V
         if isinstance(value, (ast.Tuple, ast.List)):
             elements = value.elts
             if any(isinstance(e, ast.Starred) for e in elements) or index >= len(elements):
-                return False
-            return self._is_socket(elements[index], depth)
-        if index == 1 and isinstance(value, ast.Attribute) and value.attr == "request":
+                return _UNKNOWN_V
+            return self._verdict(elements[index], depth)
+        if isinstance(value, ast.Attribute) and value.attr == "request":
             # A datagram handler's self.request is (data, socket).
             owner = self._instance_class(value.value)
-            return owner is not None and self._class_info(owner).handler in ("base", "datagram")
+            if owner is not None and self._class_info(owner).handler in ("base", "datagram"):
+                return "datagram" if index == 1 else _NOT
+        return _UNKNOWN_V
+
+    def _pair_kind(self) -> str:
+        """An end of ``socketpair()``: talks to this program only, unless the
+        file starts processes (which may inherit the other end)."""
+        if self._starts_processes is None:
+            self._starts_processes = self._find_process_start()
+        return "socket" if self._starts_processes else "pair"
+
+    def _find_process_start(self) -> bool:
+        model = self._model
+        text = model.source.text
+        if not any(word in text for word in _PROCESS_WORDS):
+            return False
+        for call in model.nodes(ast.Call):
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr in _PROCESS_METHODS:
+                return True
+            if not isinstance(func, (ast.Name, ast.Attribute)):
+                continue
+            tail = func.id if isinstance(func, ast.Name) else func.attr
+            if not any(word in tail for word in _PROCESS_TAILS):
+                continue
+            for name in model.imported_names(func):
+                if name in _PROCESS_CALLS or name.startswith(_PROCESS_PREFIXES):
+                    return True
         return False
 
-    def _binding_is_socket(self, binding: _Binding, depth: int) -> bool:
-        if binding.annotation is not None and self._annotation_is_socket(binding.annotation):
-            return True
-        if binding.value is None:
-            return False
-        if binding.element is not None:
-            return self._element_is_socket(binding.value, binding.element, depth)
-        return self._is_socket(binding.value, depth)
+    def _elements_verdict(self, collection: ast.expr, depth: int) -> str:
+        """What every item of the collection ``collection`` is."""
+        if depth > _MAX_DEPTH:
+            return _UNKNOWN_V
+        depth += 1
+        if isinstance(collection, _DISPLAYS):
+            if not collection.elts:
+                return _NONE
+            return _combine(
+                [
+                    self._elements_verdict(item.value, depth)
+                    if isinstance(item, ast.Starred)
+                    else self._verdict(item, depth)
+                    for item in collection.elts
+                ]
+            )
+        if isinstance(collection, ast.Subscript):
+            index = collection.slice
+            inner = collection.value
+            if (
+                isinstance(index, ast.Constant)
+                and type(index.value) is int
+                and isinstance(inner, ast.Call)
+                and self._callee_names(inner.func) & _SELECT
+            ):
+                return self._selected(inner, index.value, depth)
+            return _UNKNOWN_V
+        if isinstance(collection, ast.Call):
+            func = collection.func
+            if (
+                isinstance(func, ast.Name)
+                and {q.name for q in self._model.qualified_names(func)} & _COPIES
+            ):
+                if not collection.args:
+                    return _NONE
+                return self._elements_verdict(collection.args[0], depth)
+            if isinstance(func, ast.Attribute) and func.attr == "copy" and not collection.args:
+                return self._elements_verdict(func.value, depth)
+            return _UNKNOWN_V
+        if isinstance(collection, ast.BinOp) and isinstance(collection.op, ast.Add):
+            return _combine(
+                [
+                    self._elements_verdict(collection.left, depth),
+                    self._elements_verdict(collection.right, depth),
+                ]
+            )
+        key = self._var_key(collection)
+        if key is None:
+            return _UNKNOWN_V
+        return self._memo(("e", key), lambda: self._variable_elements(collection, key, depth))
 
-    def _verdict(self, found: Sequence[_Binding] | None, depth: int) -> bool:
-        """A socket when some binding is one and every other one is ``None``."""
+    def _selected(self, call: ast.Call, index: int, depth: int) -> str:
+        """The items of ``select.select(...)[index]``: some of its argument ``index``."""
+        if index < len(call.args) and not any(
+            isinstance(a, ast.Starred) for a in call.args[: index + 1]
+        ):
+            return self._elements_verdict(call.args[index], depth)
+        return _UNKNOWN_V
+
+    def _variable_elements(self, collection: ast.expr, key: VarKey, depth: int) -> str:
+        """The items of a list held by a name or ``self`` attribute: what it is
+        bound to, and what ``append``/``add``/``insert``/``extend`` put in it."""
+        found = self._variable_bindings(collection)
+        if found is None:
+            return _UNKNOWN_V
+        verdicts: list[str] = []
+        for binding in found:
+            value = binding.value
+            if binding.neutral or (binding.element is None and _is_none(value)):
+                verdicts.append(_NONE)
+            elif value is None or binding.iterated:
+                verdicts.append(_UNKNOWN_V)
+            elif binding.element is not None:
+                if isinstance(value, ast.Call) and self._callee_names(value.func) & _SELECT:
+                    verdicts.append(self._selected(value, binding.element, depth))
+                else:
+                    verdicts.append(_UNKNOWN_V)
+            else:
+                verdicts.append(self._elements_verdict(value, depth))
+        for method in ("append", "add", "insert", "extend"):
+            for call in self._calls_on(method).get(key, ()):
+                args = call.args
+                if method == "extend" and len(args) == 1:
+                    verdicts.append(self._elements_verdict(args[0], depth))
+                elif method == "insert" and len(args) == 2:
+                    verdicts.append(self._verdict(args[1], depth))
+                elif method in ("append", "add") and len(args) == 1:
+                    verdicts.append(self._verdict(args[0], depth))
+                else:
+                    verdicts.append(_UNKNOWN_V)
+        return _combine(verdicts) if verdicts else _UNKNOWN_V
+
+    def _iterated_verdict(self, collection: ast.expr, element: int | None, depth: int) -> str:
+        """What ``for x in collection`` (``element``: ``for ..., x in``) binds."""
+        if element is None:
+            return self._elements_verdict(collection, depth)
+        if isinstance(collection, ast.Call) and isinstance(collection.func, ast.Name):
+            names = {q.name for q in self._model.qualified_names(collection.func)}
+            args = collection.args
+            if "builtins.enumerate" in names and element == 1 and args:
+                return self._elements_verdict(args[0], depth)
+            if (
+                "builtins.zip" in names
+                and element < len(args)
+                and not any(isinstance(a, ast.Starred) for a in args[: element + 1])
+            ):
+                return self._elements_verdict(args[element], depth)
+        return _UNKNOWN_V
+
+    # -- selectors ---------------------------------------------------------------
+    def _selector_of_key(self, name: ast.Name) -> ast.expr | None:
+        """The selector ``sel`` when ``name`` is the key of ``for name, mask in sel.select()``."""
+        found = bindings(self._model, name)
+        if len(found) != 1:
+            return None
+        binding = self._binding_of(found[0])
+        if not binding.iterated or binding.element != 0 or binding.value is None:
+            return None
+        events = binding.value
+        if isinstance(events, ast.Name):
+            values = self._variable_bindings(events)
+            if not values or len(values) != 1 or values[0].value is None:
+                return None
+            events = values[0].value
+        if (
+            isinstance(events, ast.Call)
+            and isinstance(events.func, ast.Attribute)
+            and events.func.attr == "select"
+            and self._is_selector(events.func.value)
+        ):
+            return events.func.value
+        return None
+
+    def _is_selector(self, expr: ast.expr) -> bool:
+        """Whether ``expr`` is bound only to ``selectors.XSelector()`` (None aside)."""
+        found = self._variable_bindings(expr)
         if not found:
             return False
-        socket = False
+        selector = False
         for binding in found:
-            if binding.neutral or (binding.element is None and _is_none(binding.value)):
+            value = binding.value
+            if binding.neutral or (binding.element is None and _is_none(value)):
                 continue
-            if not self._binding_is_socket(binding, depth):
+            if value is None or binding.element is not None or not isinstance(value, ast.Call):
                 return False
-            socket = True
-        return socket
+            if not any(
+                name.startswith("selectors.") and name.endswith("Selector")
+                for name in self._model.imported_names(value.func)
+            ):
+                return False
+            selector = True
+        return selector
+
+    def _registered(self, selector: ast.expr, depth: int) -> str:
+        """What every ``selector.register(x, ...)`` (and ``modify``) of the file registers."""
+        key = self._var_key(selector)
+        if key is None:
+            return _UNKNOWN_V
+
+        def compute() -> str:
+            verdicts: list[str] = []
+            for method in ("register", "modify"):
+                for call in self._calls_on(method).get(key, ()):
+                    target = call.args[0] if call.args else None
+                    if isinstance(target, ast.Starred):
+                        target = None
+                    for keyword in call.keywords:
+                        if keyword.arg == "fileobj":
+                            target = keyword.value
+                    if target is None:
+                        verdicts.append(_UNKNOWN_V)
+                    else:
+                        verdicts.append(self._verdict(target, depth))
+            return _combine(verdicts) if verdicts else _UNKNOWN_V
+
+        return self._memo(("reg", key), compute)
+
+    # -- names --------------------------------------------------------------------
+    def _name_verdict(self, name: ast.Name, depth: int) -> str:
+        if self._heuristic and heuristic_name(name.id):
+            return "socket"
+        found = bindings(self._model, name)
+        if not found:
+            return _UNKNOWN_V
+        verdicts: list[str] = []
+        for binding in found:
+            if binding.kind in ("import", "from-import", "function", "class"):
+                return _NOT
+            verdicts.append(self._binding_verdict(self._binding_of(binding), depth))
+        verdict = _combine(verdicts)
+        if verdict == _UNKNOWN_V:
+            key = self._var_key(name)
+            if key is not None and self._used_like_socket((key,), name.id):
+                return "socket"
+        return verdict
+
+    def _variable_bindings(self, expr: ast.expr) -> list[_Binding] | None:
+        """The bindings of a name or ``self`` attribute (None: neither, or imported)."""
+        if isinstance(expr, ast.Name):
+            found: list[_Binding] = []
+            for binding in bindings(self._model, expr):
+                if binding.kind in ("import", "from-import", "function", "class"):
+                    return None
+                found.append(self._binding_of(binding))
+            return found
+        if isinstance(expr, ast.Attribute):
+            owner = self._instance_class(expr.value)
+            if owner is None:
+                return None
+            return self._attribute_bindings(owner, expr.attr)
+        return None
+
+    def _binding_of(self, binding: Binding) -> _Binding:
+        node = binding.node
+        if binding.kind == "parameter":
+            assert isinstance(node, ast.arg)
+            return _Binding(None, annotation=node.annotation, parameter=node)
+        if not isinstance(node, ast.Name):
+            return _UNKNOWN
+        parent = self._model.parent(node)
+        if isinstance(parent, ast.Assign):
+            if any(target is node for target in parent.targets):
+                return _Binding(parent.value)
+        elif isinstance(parent, ast.AnnAssign):
+            if parent.target is node:
+                return _Binding(parent.value, annotation=parent.annotation)
+        elif isinstance(parent, ast.withitem):
+            if parent.optional_vars is node:
+                return _Binding(parent.context_expr)
+        elif isinstance(parent, ast.NamedExpr):
+            if parent.target is node:
+                return _Binding(parent.value)
+        elif isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)):
+            if parent.target is node:
+                return _Binding(parent.iter, iterated=True)
+        elif isinstance(parent, (ast.Tuple, ast.List)):
+            holder = self._model.parent(parent)
+            position = _tuple_index(parent, node)
+            if position is None:
+                return _UNKNOWN
+            if isinstance(holder, ast.Assign) and any(t is parent for t in holder.targets):
+                return _Binding(holder.value, element=position)
+            if (
+                isinstance(holder, (ast.For, ast.AsyncFor, ast.comprehension))
+                and holder.target is parent
+            ):
+                return _Binding(holder.iter, element=position, iterated=True)
+        return _UNKNOWN
+
+    def _binding_verdict(self, binding: _Binding, depth: int) -> str:
+        annotation = binding.annotation
+        if annotation is not None:
+            if self._annotation_is_socket(annotation):
+                if binding.value is not None and binding.element is None:
+                    verdict = self._verdict(binding.value, depth)
+                    if verdict in KINDS:
+                        return verdict
+                return "socket"
+            if binding.parameter is not None:
+                return (
+                    _UNKNOWN_V
+                    if self._model.imported_names(annotation) & _ANY
+                    or {q.name for q in self._model.qualified_names(annotation)} & _ANY
+                    else _NOT
+                )
+        if binding.neutral:
+            return _NONE
+        if binding.parameter is not None:
+            return self._parameter_verdict(binding.parameter, depth)
+        value = binding.value
+        if value is None:
+            return _UNKNOWN_V
+        if binding.iterated:
+            return self._iterated_verdict(value, binding.element, depth)
+        if binding.element is not None:
+            return self._element_verdict(value, binding.element, depth)
+        return self._verdict(value, depth)
 
     def _annotation_is_socket(self, annotation: ast.expr) -> bool:
         if isinstance(annotation, (ast.Name, ast.Attribute)):
@@ -646,44 +1459,39 @@ class SocketInference:
         others = [part for part in parts if not _is_none(part)]
         return bool(others) and all(self._annotation_is_socket(part) for part in others)
 
-    # -- names --------------------------------------------------------------
-    def _name_bindings(self, name: ast.Name) -> list[_Binding] | None:
-        found: list[_Binding] = []
-        for binding in bindings(self._model, name):
-            if binding.kind in ("import", "from-import"):
-                return None
-            found.append(self._binding_of(binding))
-        return found
+    # -- parameters and their call sites ---------------------------------------
+    def _parameter_verdict(self, arg: ast.arg, depth: int) -> str:
+        """What the calls of the function in this file pass for parameter ``arg``."""
+        return self._memo(("p", id(arg)), lambda: self._parameter_uncached(arg, depth))
 
-    def _binding_of(self, binding: Binding) -> _Binding:
-        node = binding.node
-        if binding.kind == "parameter":
-            assert isinstance(node, ast.arg)
-            if node.annotation is not None:
-                return _Binding(None, annotation=node.annotation)
-            return _NEUTRAL if _is_none(self._default_of(node)) else _UNKNOWN
-        if not isinstance(node, ast.Name):
-            return _UNKNOWN
-        parent = self._model.parent(node)
-        if isinstance(parent, ast.Assign):
-            if any(target is node for target in parent.targets):
-                return _Binding(parent.value)
-        elif isinstance(parent, ast.AnnAssign):
-            if parent.target is node:
-                return _Binding(parent.value, annotation=parent.annotation)
-        elif isinstance(parent, ast.withitem):
-            if parent.optional_vars is node:
-                return _Binding(parent.context_expr)
-        elif isinstance(parent, ast.NamedExpr):
-            if parent.target is node:
-                return _Binding(parent.value)
-        elif isinstance(parent, (ast.Tuple, ast.List)):
-            holder = self._model.parent(parent)
-            if isinstance(holder, ast.Assign) and any(t is parent for t in holder.targets):
-                position = _tuple_index(parent, node)
-                if position is not None:
-                    return _Binding(holder.value, element=position)
-        return _UNKNOWN
+    def _parameter_uncached(self, arg: ast.arg, depth: int) -> str:
+        arguments = self._model.parent(arg)
+        assert isinstance(arguments, ast.arguments)
+        function = self._model.parent(arguments)
+        default = self._default_of(arg)
+        fallback = _NONE if _is_none(default) else _UNKNOWN_V
+        if not isinstance(function, _FUNCTIONS):
+            return fallback
+        positional = [*arguments.posonlyargs, *arguments.args]
+        position = next((i for i, a in enumerate(positional) if a is arg), None)
+        if position is None and not any(a is arg for a in arguments.kwonlyargs):
+            return _UNKNOWN_V  # *args, **kwargs
+        sites = self._call_sites(function)
+        if not sites:
+            return fallback
+        verdicts: list[str] = []
+        for site in sites:
+            if site is None:
+                verdicts.append(_UNKNOWN_V)
+                continue
+            value = _argument(site, position, arg.arg)
+            if value is _STARRED:
+                verdicts.append(_UNKNOWN_V)
+            elif value is None:
+                verdicts.append(_NONE if default is None else self._verdict(default, depth))
+            else:
+                verdicts.append(self._verdict(value, depth))
+        return _combine(verdicts)
 
     def _default_of(self, arg: ast.arg) -> ast.expr | None:
         arguments = self._model.parent(arg)
@@ -699,7 +1507,194 @@ class SocketInference:
                 return default
         return None
 
+    def _call_sites(self, function: Function) -> list[Site | None]:
+        """Where this file calls ``function``, with the arguments each call passes
+        (None: a call whose arguments cannot be read)."""
+        key = id(function)
+        cached = self._sites_cache.get(key)
+        if cached is not None:
+            return cached
+        sites: list[Site | None] = []
+        owner = self._method_owner(function)
+        model = self._model
+        if owner is not None:
+            for attribute in self._index.attributes(function.name):
+                receiver = self._instance_class(attribute.value)
+                if receiver is not None and (
+                    receiver is owner or owner in self._class_info(receiver).local_bases
+                ):
+                    self._add_site(sites, attribute, 1)
+            if function.name == "__init__":
+                for reference in self._unique_references(owner):
+                    self._add_site(sites, reference, 1)
+        elif (
+            not any(
+                isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+                for d in function.decorator_list
+            )
+            and model.scope_of(function).kind != "class"
+        ):
+            for reference in self._unique_references(function):
+                self._add_site(sites, reference, 0)
+        self._sites_cache[key] = sites
+        return sites
+
+    def _unique_references(self, definition: Function | ast.ClassDef) -> list[ast.Name]:
+        """The reads of a def's or class's name, when nothing else binds the name."""
+        scope = self._model.scope_of(definition)
+        found = [b for b in scope.lookup(definition.name) if not _is_del(b)]
+        if len(found) != 1 or found[0].node is not definition:
+            return []
+        return self._index.references(found[0])
+
+    def _add_site(self, sites: list[Site | None], reference: ast.expr, offset: int) -> None:
+        """The call ``reference`` makes (or hands its arguments to), if any."""
+        model = self._model
+        parent = model.parent(reference)
+        if isinstance(parent, ast.Call):
+            if parent.func is reference:
+                sites.append((parent.args, parent.keywords, offset))
+                return
+            if not any(a is reference for a in parent.args):
+                return
+            position = next(i for i, a in enumerate(parent.args) if a is reference)
+            func = parent.func
+            tail = func.attr if isinstance(func, ast.Attribute) else None
+            if isinstance(func, ast.Name):
+                imported = model.imported_names(func)
+                tail = next(iter(imported)).rpartition(".")[2] if imported else func.id
+            if tail in ("register", "modify") and position == 2 and parent.args:
+                # selector.register(sock, events, handler): handler(key.fileobj, mask)
+                sites.append(([parent.args[0]], [], offset))
+                return
+            runner = _RUNNERS.get(tail or "")
+            if runner is None or runner[0] != position:
+                return
+            start = runner[1]
+            if start is not None:
+                sites.append((parent.args[start:], parent.keywords, offset))
+                return
+            packed = parent.args[position + 1] if len(parent.args) > position + 1 else None
+            if isinstance(packed, (ast.Tuple, ast.List)):
+                sites.append((packed.elts, [], offset))
+            else:
+                sites.append(None)
+            return
+        if isinstance(parent, ast.keyword) and parent.arg == "target":
+            call = model.parent(parent)
+            if not isinstance(call, ast.Call) or "threading.Thread" not in model.imported_names(
+                call.func
+            ):
+                return
+            packed = next((k.value for k in call.keywords if k.arg == "args"), None)
+            if any(k.arg in ("kwargs", None) for k in call.keywords):
+                sites.append(None)
+            elif packed is None:
+                sites.append(([], [], offset))
+            elif isinstance(packed, (ast.Tuple, ast.List)):
+                sites.append((packed.elts, [], offset))
+            else:
+                sites.append(None)
+        elif isinstance(parent, ast.keyword) and parent.arg == "data":
+            call = model.parent(parent)
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr in ("register", "modify")
+                and call.args
+            ):
+                sites.append(([call.args[0]], [], offset))
+
+    # -- usage --------------------------------------------------------------------
+    def _var_key(self, expr: ast.expr) -> VarKey | None:
+        """What identifies the variable ``expr`` reads: a name's bindings, or a
+        ``self`` attribute of a class."""
+        if isinstance(expr, ast.Name):
+            found = self._model.lookup(expr)
+            return ("n", id(found), "") if found else None
+        if isinstance(expr, ast.Attribute):
+            owner = self._instance_class(expr.value)
+            return ("a", id(owner), expr.attr) if owner is not None else None
+        return None
+
+    def _calls_on(self, method: str) -> dict[VarKey, list[ast.Call]]:
+        """The file's ``X.method(...)`` calls, by the variable ``X``."""
+        cached = self._calls_on_cache.get(method)
+        if cached is None:
+            cached = {}
+            for call in self._index.method_calls(method):
+                assert isinstance(call.func, ast.Attribute)
+                key = self._var_key(call.func.value)
+                if key is not None:
+                    cached.setdefault(key, []).append(call)
+            self._calls_on_cache[method] = cached
+        return cached
+
+    def _usage(self) -> dict[VarKey, set[int]]:
+        """What the methods called on each variable say, for the whole file (once)."""
+        if self._usage_index is None:
+            found: dict[VarKey, set[int]] = {}
+            for method in _EVIDENCE_METHODS:
+                for call in self._index.method_calls(method):
+                    level = _evidence(call)
+                    if level is None:
+                        continue
+                    assert isinstance(call.func, ast.Attribute)
+                    key = self._var_key(call.func.value)
+                    if key is not None:
+                        found.setdefault(key, set()).add(level)
+            self._usage_index = found
+        return self._usage_index
+
+    def _used_like_socket(self, keys: Sequence[VarKey], name: str) -> bool:
+        """Whether the variable (``keys``: a name, or an attribute in a class and
+        its bases) is used with a method only sockets have, or with one sockets
+        share with look-alikes while named like a socket, and with none that
+        only look-alikes have."""
+        levels: set[int] = set()
+        usage = self._usage()
+        for key in keys:
+            levels |= usage.get(key, set())
+        if not levels or _COUNTER in levels:
+            return False
+        return _STRONG in levels or (_WEAK in levels and heuristic_name(name))
+
     # -- self.attribute -----------------------------------------------------
+    def _attribute_verdict(self, expr: ast.Attribute, depth: int) -> str:
+        attr = expr.attr
+        if self._heuristic and heuristic_name(attr):
+            return "socket"
+        value = expr.value
+        if attr == "fileobj" and isinstance(value, ast.Name):
+            selector = self._selector_of_key(value)
+            if selector is not None:
+                return self._registered(selector, depth)
+        owner = self._instance_class(value)
+        if owner is None:
+            return _UNKNOWN_V
+        return self._memo(("a", id(owner), attr), lambda: self._class_attribute(owner, attr, depth))
+
+    def _class_attribute(self, classdef: ast.ClassDef, attr: str, depth: int) -> str:
+        info = self._class_info(classdef)
+        if attr == "request" and info.handler in ("base", "stream"):
+            return "socket"
+        if attr == "connection" and info.handler == "stream":
+            return "socket"
+        if attr == "socket":
+            if info.handler == "datagram":
+                return "datagram"
+            if info.server is not None:
+                return info.server
+        found = self._attribute_bindings(classdef, attr)
+        verdict = (
+            _combine([self._binding_verdict(b, depth) for b in found]) if found else _UNKNOWN_V
+        )
+        if verdict == _UNKNOWN_V:
+            keys = [("a", id(c), attr) for c in (classdef, *info.local_bases)]
+            if self._used_like_socket(keys, attr):
+                return "socket"
+        return verdict
+
     def _instance_class(self, expr: ast.expr) -> ast.ClassDef | None:
         """The class when ``expr`` is the ``self`` (or ``cls``) parameter of one of its methods."""
         if not isinstance(expr, ast.Name):
@@ -735,13 +1730,13 @@ class SocketInference:
         if cached is not None:
             return cached
         handler: HandlerKind | None = None
-        server = False
+        server: Kind | None = None
         local: list[ast.ClassDef] = []
         for base in classdef.bases:
             for name in {q.name for q in self._model.qualified_names(base)}:
                 if name in _HANDLER_BASES and handler != "stream":
                     handler = _HANDLER_BASES[name]
-                server = server or name in _SERVER_BASES
+                server = server or _SERVER_BASES.get(name)
             if isinstance(base, ast.Name) and depth < _MAX_DEPTH:
                 for binding in bindings(self._model, base):
                     node = binding.node
@@ -805,50 +1800,136 @@ class SocketInference:
                 if attr is not None:
                     found.setdefault(attr, []).append(_UNKNOWN)
 
-    def _attribute_is_socket(self, classdef: ast.ClassDef, attr: str, depth: int) -> bool:
-        info = self._class_info(classdef)
-        if attr == "request" and info.handler in ("base", "stream"):
-            return True
-        if attr == "connection" and info.handler == "stream":
-            return True
-        if attr == "socket" and (info.handler == "datagram" or info.server):
-            return True
-        return self._verdict(self._attribute_bindings(classdef, attr), depth)
-
     # -- streams ------------------------------------------------------------
-    def _is_stream(self, expr: ast.expr, depth: int) -> bool:
+    def _stream(self, expr: ast.expr, depth: int) -> str:
         if depth > _MAX_DEPTH:
-            return False
+            return _UNKNOWN_V
+        return self._memo(("s", id(expr)), lambda: self._stream_uncached(expr, depth + 1))
+
+    def _stream_uncached(self, expr: ast.expr, depth: int) -> str:
         if isinstance(expr, ast.Call):
             func = expr.func
-            return (
-                isinstance(func, ast.Attribute)
-                and func.attr == "makefile"
-                and self._is_socket(func.value, depth + 1)
-            )
+            if isinstance(func, ast.Attribute) and func.attr == "makefile":
+                return self._verdict(func.value, depth)
+            return _NOT
         found: list[_Binding] | None = None
         if isinstance(expr, ast.Name):
-            found = self._name_bindings(expr)
+            found = self._variable_bindings(expr)
         elif isinstance(expr, ast.Attribute):
             owner = self._instance_class(expr.value)
             if owner is None:
-                return False
+                return _NOT
             attr = expr.attr
             if attr in ("rfile", "wfile") and self._class_info(owner).handler == "stream":
-                return True
+                return "socket"
             found = self._attribute_bindings(owner, attr)
         if not found:
-            return False
-        stream = False
+            return _NOT
+        verdicts: list[str] = []
         for binding in found:
             if binding.neutral or (binding.element is None and _is_none(binding.value)):
-                continue
-            if binding.value is None or binding.element is not None:
-                return False
-            if not self._is_stream(binding.value, depth + 1):
-                return False
-            stream = True
-        return stream
+                verdicts.append(_NONE)
+            elif (
+                binding.value is None
+                or binding.element is not None
+                or binding.iterated
+                or binding.parameter is not None
+            ):
+                return _NOT
+            else:
+                verdicts.append(self._stream(binding.value, depth))
+        verdict = _combine(verdicts)
+        return verdict if verdict in KINDS else _NOT
+
+
+def _type_kind(call: ast.Call, position: int) -> str:
+    """``datagram`` when the ``type`` argument of a socket factory says ``SOCK_DGRAM``."""
+    value = next((k.value for k in call.keywords if k.arg == "type"), None)
+    if value is None and len(call.args) > position:
+        if any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+            return "socket"
+        value = call.args[position]
+    return "datagram" if value is not None and _says_datagram(value) else "socket"
+
+
+def _says_datagram(value: ast.expr) -> bool:
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr):
+        return _says_datagram(value.left) or _says_datagram(value.right)
+    if isinstance(value, ast.Attribute):
+        return value.attr == "SOCK_DGRAM"
+    return isinstance(value, ast.Name) and value.id == "SOCK_DGRAM"
+
+
+def _evidence(call: ast.Call) -> int | None:
+    """What calling this method says about its receiver: strong, weak or counter evidence."""
+    func = call.func
+    assert isinstance(func, ast.Attribute)
+    method = func.attr
+    if method in _LOOKALIKE_METHODS:
+        return _COUNTER
+    args = call.args
+    if method in SOCKET_IO_METHODS and args:
+        # ``proactor.recv(sock, n)``, ``loop.sendto(conn, data)``: a socket is
+        # the argument, so the receiver is something that works on sockets.
+        first = args[0]
+        name = (
+            first.id
+            if isinstance(first, ast.Name)
+            else first.attr
+            if isinstance(first, ast.Attribute)
+            else None
+        )
+        if name is not None and heuristic_name(name):
+            return _COUNTER
+    if method in _STRONG_METHODS:
+        return _STRONG
+    if method in _WEAK_METHODS:
+        return _WEAK
+    if method == "setsockopt":
+        # socket: setsockopt(level, option, value); ZeroMQ: setsockopt(option, value)
+        return _STRONG if len(args) >= 3 else _COUNTER if len(args) == 2 else None
+    if method == "getsockopt":
+        return _STRONG if len(args) >= 2 else _COUNTER if len(args) == 1 else None
+    if method in ("bind", "connect") and len(args) == 1:
+        address = args[0]
+        if isinstance(address, ast.Tuple):
+            return _STRONG  # (host, port); ZeroMQ takes "tcp://host:port"
+        if isinstance(address, (ast.Constant, ast.JoinedStr)):
+            text = address.value if isinstance(address, ast.Constant) else ""
+            if isinstance(address, ast.JoinedStr):
+                text = "".join(
+                    part.value
+                    for part in address.values
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str)
+                )
+            if isinstance(text, str) and "://" in text:
+                return _COUNTER
+    return None
+
+
+#: An argument that cannot be read (behind ``*args`` / ``**kwargs``).
+_STARRED = ast.expr()
+
+
+def _argument(site: Site, position: int | None, name: str) -> ast.expr | None:
+    """What a call passes for the parameter at ``position`` named ``name``
+    (None: nothing, the default applies; ``_STARRED``: cannot tell)."""
+    args, keywords, offset = site
+    if position is not None:
+        index = position - offset
+        if index < 0:
+            return _STARRED
+        for current, value in enumerate(args):
+            if isinstance(value, ast.Starred):
+                return _STARRED
+            if current == index:
+                return value
+    for keyword in keywords:
+        if keyword.arg is None:
+            return _STARRED
+        if keyword.arg == name:
+            return keyword.value
+    return None
 
 
 def _first_argument(call: ast.Call) -> ast.expr:
@@ -908,14 +1989,19 @@ class ResetGuards:
 
     Walks out from the node to the enclosing function: a ``try`` whose body
     holds it and one of whose handlers catches a reset, a ``with`` block of
-    ``contextlib.suppress(OSError)`` or ``netcompat.normalize()``, or a
-    function decorated with ``@netcompat.normalize()`` / ``@netcompat.retry``.
+    ``contextlib.suppress(OSError)``, ``netcompat.normalize()``,
+    ``pytest.raises(E)`` or ``self.assertRaises(E)`` (``E`` catching a
+    reset), or a function decorated with ``@netcompat.normalize()`` /
+    ``@netcompat.retry``.
 
     A handler around a nested ``def`` or a ``lambda`` does not count: the body
-    runs later, elsewhere (a thread target, a callback).  But a nested
-    function, a private method or a private module-level function (``_name``)
-    that is only ever used as a direct call at guarded places of this file is
-    guarded by those calls' handlers.
+    runs later, elsewhere (a thread target, a callback).  Except for a lambda
+    called in place: ``iter(lambda: s.recv(n), b"")`` consumed where it
+    stands (a ``for`` loop, a comprehension, an argument of a call), and
+    ``pytest.raises(E, lambda: ...)`` / ``assertRaises(E, lambda: ...)``.  And
+    a nested function, a private method or a private module-level function
+    (``_name``) that is only ever used as a direct call at guarded places of
+    this file is guarded by those calls' handlers.
     """
 
     def __init__(self, model: Model) -> None:
@@ -923,7 +2009,7 @@ class ResetGuards:
         self._try_cache: dict[int, bool] = {}
         self._with_cache: dict[int, bool] = {}
         self._function_cache: dict[int, bool] = {}
-        self._names: dict[str, list[ast.Name]] | None = None
+        self._index = _file_index(model)
         self._private_refs: dict[str, list[ast.Attribute]] | None = None
 
     def guarded(self, node: ast.AST) -> bool:
@@ -1005,6 +2091,9 @@ class ResetGuards:
         names = self._model.imported_names(call.func)
         if names & _NORMALIZE:
             return True
+        if self._is_raises(call):
+            expected = self._expected(call)
+            return expected is not None and self.catches_reset(expected)
         if names & _SUPPRESS:
             return any(
                 isinstance(arg, ast.Starred) or self.catches_reset(arg) for arg in call.args
@@ -1026,7 +2115,10 @@ class ResetGuards:
                     return self._function_guarded(parent, active)
             elif isinstance(parent, ast.Lambda):
                 if child is parent.body:
-                    return False
+                    runs_at = self._lambda_runs_at(parent)
+                    if isinstance(runs_at, bool):
+                        return runs_at
+                    return self._guarded(runs_at, active)
             elif isinstance(parent, _TRY):
                 if (
                     isinstance(child, ast.stmt)
@@ -1093,16 +2185,53 @@ class ResetGuards:
 
     def _references(self, binding: Binding) -> list[ast.expr]:
         """The reads (and ``del``) of the name that resolve to ``binding``."""
-        if self._names is None:
-            self._names = {}
-            for node in self._model.nodes(ast.Name):
-                if not isinstance(node.ctx, ast.Store):
-                    self._names.setdefault(node.id, []).append(node)
-        return [
-            node
-            for node in self._names.get(binding.name, ())
-            if any(b is binding for b in self._model.lookup(node))
-        ]
+        return list(self._index.references(binding))
+
+    def _is_raises(self, call: ast.Call) -> bool:
+        """``pytest.raises(...)`` or ``X.assertRaises(...)`` (and its Regex forms)."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _ASSERT_RAISES:
+            return True
+        return bool(self._model.imported_names(func) & _RAISES)
+
+    @staticmethod
+    def _expected(call: ast.Call) -> ast.expr | None:
+        """The exception class(es) a ``raises`` call expects."""
+        if call.args:
+            first = call.args[0]
+            return None if isinstance(first, ast.Starred) else first
+        return next(
+            (k.value for k in call.keywords if k.arg in ("expected_exception", "exception")),
+            None,
+        )
+
+    def _lambda_runs_at(self, function: ast.Lambda) -> ast.AST | bool:
+        """Where a lambda's body runs, for the guards around it: the call that
+        consumes it in place (``iter(lambda: ..., sentinel)`` used where it
+        stands, ``pytest.raises(E, lambda: ...)``); True when that call itself
+        catches a reset, False when the body runs later, elsewhere."""
+        model = self._model
+        call = model.parent(function)
+        if not isinstance(call, ast.Call):
+            return False
+        position = next((i for i, a in enumerate(call.args) if a is function), None)
+        if position is None:
+            return False
+        if position >= 1 and self._is_raises(call):
+            expected = call.args[0]
+            return True if self.catches_reset(expected) else call
+        if (
+            position == 0
+            and len(call.args) == 2
+            and isinstance(call.func, ast.Name)
+            and ("builtins.iter", "builtin") in model.qualified_names(call.func)
+        ):
+            user = model.parent(call)
+            if isinstance(user, (ast.For, ast.AsyncFor, ast.comprehension)) and user.iter is call:
+                return call
+            if isinstance(user, ast.Call) and any(a is call for a in user.args):
+                return call
+        return False
 
     def _private_attributes(self) -> dict[str, list[ast.Attribute]]:
         """``X._name`` for every private ``_name`` of the file."""

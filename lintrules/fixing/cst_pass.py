@@ -10,11 +10,12 @@ imports they need are added, and the result is verified before anyone writes it.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Union
 
 import libcst as cst
@@ -362,9 +363,11 @@ def _choose_fixes(
             (code_range.start.line, code_range.start.column),
             (code_range.end.line, code_range.end.column),
         )
-        if any(span[0] < other[1] and other[0] < span[1] for other in taken):
+        # ``taken`` holds disjoint spans in order: only its neighbours can overlap.
+        at = bisect.bisect(taken, span)
+        if (at and span[0] < taken[at - 1][1]) or (at < len(taken) and taken[at][0] < span[1]):
             continue  # overlaps an earlier fix; the next round picks it up
-        taken.append(span)
+        taken.insert(at, span)
         chosen.append((target, fix.replacement, fix.imports))
     return chosen
 
@@ -395,6 +398,19 @@ def _verify(new: bytes, must_compile: bool, old: bytes) -> str | None:
 
 
 
+def _fix_notes(
+    module: cst.Module, wrapper: MetadataWrapper, carried: Sequence[CstReport]
+) -> dict[int, str]:
+    """What each fix's title adds (:func:`.tidy.fix_notes`), by the report's id."""
+    if not carried:
+        return {}
+    from .tidy import fix_notes
+
+    positions = wrapper.resolve(PositionProvider)
+    notes = fix_notes(module, positions, [(c.node, c.fix.replacement) for c in carried])
+    return {id(c): note for c, note in zip(carried, notes)}
+
+
 def cst_analyse(
     data: bytes, tree: ast.Module, reports: Sequence[Report], noqa: NoqaIndex
 ) -> _Analysis:
@@ -420,11 +436,15 @@ def cst_analyse(
         return _Analysis(unfixed, [], None, None, True, noqa)
     carried_reports: list[CstReport] = []
     findings: list[Finding] = []
+    notes = _fix_notes(module, wrapper, [carried for _, carried in located if carried is not None])
     for report, carried in located:
         if carried is None:
             findings.append(_ast_finding(report, None))
         else:
             carried_reports.append(carried)
+            note = notes.get(id(carried))
+            if note:
+                carried.fix = replace(carried.fix, title=carried.fix.title + note)
             findings.append(_ast_finding(report, _fix_info(carried, wrapper)))
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return _Analysis(findings, carried_reports, module, wrapper, True, noqa)
@@ -438,7 +458,12 @@ def apply_fixes(analysis: _Analysis, fix_level: FixLevel, current: bytes) -> tup
     chosen = _choose_fixes(analysis, fix_level)
     if not chosen or analysis.module is None:
         return None
-    module = apply_replacements(analysis.module, [(t, r) for t, r, _ in chosen])
+    from .tidy import tidied
+
+    assert analysis.wrapper is not None
+    positions = analysis.wrapper.resolve(PositionProvider)
+    fixes = [(t, r) for t, r, _ in chosen]
+    module = apply_replacements(analysis.module, tidied(analysis.module, positions, fixes))
     module = add_imports(module, (spec for _, _, specs in chosen for spec in specs))
     new = module.bytes
     analysis.chosen = len(chosen)
@@ -472,14 +497,7 @@ def apply_replacements(
 
 
 def add_imports(module: cst.Module, imports: Iterable[ImportSpec]) -> cst.Module:
-    """Add the imports that are not there yet."""
-    # libcst.codemod pulls in libcst.matchers (about 0.2 s to import): only
-    # a run that fixes needs it.
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor, ImportItem
+    """Add the imports that are not there yet, where isort would put them (:mod:`.imports`)."""
+    from .imports import add_imports as place
 
-    items = [ImportItem(spec.module, spec.name) for spec in dict.fromkeys(imports)]
-    if not items:
-        return module
-    context = CodemodContext()
-    return AddImportsVisitor(context, items).transform_module(module)
+    return place(module, imports)

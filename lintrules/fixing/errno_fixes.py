@@ -30,6 +30,7 @@ __all__ = [
     "expression_keeping_parens",
     "membership",
     "rebuild_elements",
+    "winerror_compare_rewritten",
 ]
 
 #: How a constant is spelled: the module prefix (``"errno"``, ``"E"``) or None for a bare name.
@@ -446,5 +447,52 @@ def errorcode_compare_rewritten(
         if node.lpar:
             replacement = replacement.with_changes(lpar=node.lpar, rpar=node.rpar)
         return replacement
+
+    return build
+
+
+# -- NC003: WinSock codes compared with ``X.winerror`` ------------------------------------------
+
+
+def winerror_compare_rewritten(
+    names: Sequence[str], prefix: Prefix, negated: bool, subject_first: bool
+) -> Builder:
+    """``e.winerror == 10054`` becomes ``e.errno == errno.ECONNRESET``.
+
+    ``names`` holds the constant for each compared value, in order (the
+    literal ``10054`` or a constant ``errno.WSAECONNRESET``); ``subject_first``
+    says ``X.winerror`` is on the left.  ``X`` keeps its spelling; a
+    container keeps its type, commas and comments, duplicates merged.
+    """
+
+    def build(node: cst.CSTNode) -> cst.CSTNode:
+        import libcst as cst
+
+        assert isinstance(node, cst.Comparison)
+        target = node.comparisons[0]
+        read = node.left if subject_first else target.comparator
+        assert isinstance(read, cst.Attribute)
+        subject = read.with_changes(attr=cst.Name("errno"))
+        other = target.comparator if subject_first else node.left
+        replacement: cst.BaseExpression
+        if isinstance(other, (cst.Tuple, cst.List, cst.Set)) and isinstance(
+            target.operator, (cst.In, cst.NotIn)
+        ):
+            kept = rebuild_elements(other.elements, names, prefix)  # type: ignore[arg-type]
+            values = other.with_changes(elements=kept)
+            replacement = membership(subject, values, negated=negated, operator=target.operator)
+        else:
+            constant = _constant(prefix, names[0])
+            if isinstance(other, (cst.Attribute, cst.Name, cst.Integer)):
+                constant = constant.with_changes(lpar=other.lpar, rpar=other.rpar)
+            if subject_first:
+                replacement = node.with_changes(
+                    left=subject, comparisons=[target.with_changes(comparator=constant)]
+                )
+            else:
+                replacement = node.with_changes(
+                    left=constant, comparisons=[target.with_changes(comparator=subject)]
+                )
+        return _with_parens(replacement, node)
 
     return build

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:
     import libcst as cst
 
-__all__ = ["BlockPath", "graceful_close", "reset_as_end_of_stream"]
+__all__ = ["BlockPath", "graceful_close", "reset_as_end_of_stream", "reset_as_own_error"]
 
 Builder = Callable[["cst.CSTNode"], "cst.CSTNode"]
 #: A builder that declines (None: no fix) when the code is not the expected shape.
@@ -37,6 +37,37 @@ def reset_as_end_of_stream(name: str) -> Builder:
             handlers=[
                 cst.ExceptHandler(
                     body=cst.IndentedBlock([fallback]), type=cst.Name("ConnectionResetError")
+                )
+            ],
+            leading_lines=node.leading_lines,
+        )
+
+    return build
+
+
+def reset_as_own_error(exception: str, bound: str) -> Builder:
+    """``data = sock.recv(n)`` (its whole line) becomes a ``try`` that raises
+    ``exception`` (the error the code raises for an empty read) from a reset:
+    ``except ConnectionResetError as <bound>: raise <exception> from <bound>``.
+
+    ``exception`` is the source of the error expression; the statement keeps
+    its comments as :func:`reset_as_end_of_stream` does.
+    """
+
+    def build(node: cst.CSTNode) -> cst.CSTNode:
+        import libcst as cst
+
+        assert isinstance(node, cst.SimpleStatementLine)
+        raise_line = cst.SimpleStatementLine(
+            [cst.Raise(exc=cst.parse_expression(exception), cause=cst.From(cst.Name(bound)))]
+        )
+        return cst.Try(
+            body=cst.IndentedBlock([node.with_changes(leading_lines=())]),
+            handlers=[
+                cst.ExceptHandler(
+                    body=cst.IndentedBlock([raise_line]),
+                    type=cst.Name("ConnectionResetError"),
+                    name=cst.AsName(cst.Name(bound)),
                 )
             ],
             leading_lines=node.leading_lines,

@@ -203,7 +203,7 @@ RULES: tuple[RuleInfo, ...] = (
         CODE="NC101",
         NAME="unguarded-socket-io",
         DEFAULT_ENABLED=True,
-        OPTIONS={"socket-name-heuristic": False},
+        OPTIONS={"socket-name-heuristic": False, "include-test-files": False},
         REQUIRES_TEXT=("recv", "send", "makefile", "rfile", "wfile"),
     ),
     RuleInfo(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -14,31 +12,20 @@ from netcompat.errno_table import (
     BY_NAME,
     ERRNO_FACTS,
     ERRNO_TEXTS,
+    MESSAGE_TEXTS,
     WINERROR_FACTS,
     WINERROR_NAMES,
     all_numbers,
     meanings,
 )
 
-from ..analysis.errno_reads import module_reference
+from ..analysis.errno_reads import is_exc_info_value, looks_like_exception, module_reference
 from ..analysis.exceptions import binding_handler, handler_types, is_os_error
 from ..analysis.model import Model
 from ..fixing.exception_fixes import expression_in_parentheses_of
 from ..rule import Fix, ImportSpec, Invalid, Rule, Valid
 
 # -- the messages ------------------------------------------------------------------
-
-#: Texts of errors the errno table has no column for: WinSock's own text for
-#: ``WSAEBADF`` (the table's Windows text for ``EBADF`` is the CRT's), and the
-#: messages of a timeout set with ``settimeout()`` (and of ``ssl``'s
-#: timeouts), which has no errno.
-OTHER_MESSAGES: tuple[tuple[str, str], ...] = (
-    ("EBADF", "The file handle supplied is not valid"),
-    ("socket.timeout", "timed out"),
-    ("socket.timeout", "The read operation timed out"),
-    ("socket.timeout", "The write operation timed out"),
-    ("socket.timeout", "The handshake operation timed out"),
-)
 
 #: Phrases that make a piece of text a socket-error message rather than any
 #: text: a needle is in scope only if it holds one of them as whole words
@@ -71,19 +58,27 @@ def _first_clause(description: str) -> str:
 
 
 def _messages() -> frozenset[tuple[str, str]]:
-    """Every (normalized message, table key) pair: what each platform prints for each row."""
+    """Every (normalized message, table key) pair: what each platform prints for each row.
+
+    Texts CPython writes itself (``MESSAGE_TEXTS`` rows by ``"cpython"``)
+    are left out: they are :data:`CPYTHON_MESSAGES`.
+    """
     texts: list[tuple[str, str]] = [
         *((f.name, _first_clause(f.description)) for f in ERRNO_FACTS if f.description),
         *((t.name, text) for t in ERRNO_TEXTS for text in (t.linux, t.darwin, t.freebsd, t.win32)),
         *((w.name, _first_clause(w.description)) for w in WINERROR_FACTS),
         *((w.name, w.message) for w in WINERROR_FACTS if w.message),
-        *OTHER_MESSAGES,
+        *((m.key, m.text) for m in MESSAGE_TEXTS if m.writer != "cpython"),
     ]
     return frozenset((_normalize(text), key) for key, text in texts)
 
 
-#: Every (normalized message, table key) pair.
+#: Every (normalized message, table key) pair of an OS's text.
 MESSAGES: frozenset[tuple[str, str]] = _messages()
+#: The texts CPython writes itself (``"timed out"``): the same on every OS and language.
+CPYTHON_MESSAGES: frozenset[str] = frozenset(
+    _normalize(m.text) for m in MESSAGE_TEXTS if m.writer == "cpython"
+)
 
 _SIGNAL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, SIGNALS)) + r")(?![\w-])")
 _NUMBERED = re.compile(r"\b(errno|winerror)\s*([0-9]+)\b")
@@ -138,7 +133,9 @@ def needle_keys(needle: str, *, caught_os_error: bool) -> frozenset[str]:
     number; a bare number of three digits or more too, but only in the text
     of an exception caught as an ``OSError`` (``caught_os_error``).  Other
     text must hold one of :data:`SIGNALS` and be a piece (whole words) of a
-    known message; a single word counts only in a caught ``OSError``'s text.
+    known message, and no piece of a text CPython writes itself
+    (:data:`CPYTHON_MESSAGES`); a single word counts only in a caught
+    ``OSError``'s text.
     """
     norm = _normalize(needle)
     if len(norm) < 4:
@@ -151,6 +148,8 @@ def needle_keys(needle: str, *, caught_os_error: bool) -> frozenset[str]:
     if not _SIGNAL_RE.search(norm) or (" " not in norm and not caught_os_error):
         return frozenset()
     piece = re.compile(r"(?<![\w-])" + re.escape(norm) + r"(?![\w-])")
+    if any(piece.search(message) for message in CPYTHON_MESSAGES):
+        return frozenset()  # CPython's own text: the same everywhere
     return frozenset(key for message, key in MESSAGES if piece.search(message))
 
 
@@ -197,7 +196,7 @@ def portable_check(keys: frozenset[str]) -> Check | None:
     All rows raising one PEP 3151 class give that class (``ECONNRESET`` ->
     ``ConnectionResetError``; ``EAGAIN`` and ``EWOULDBLOCK`` ->
     ``BlockingIOError``); rows with no class give their errno names.  A mix,
-    two classes, a ``winerror`` row or a timeout give None.
+    two classes or a ``winerror`` row give None.
     """
     if not keys or any(key not in BY_NAME for key in keys):
         return None
@@ -251,15 +250,22 @@ class ErrorMessageMatch(Rule):
     ``'Connection reset by peer' in str(e)``, ``'[Errno 104]' in repr(e)``,
     ``str(e).find('reset') != -1``, ``str(e).startswith(...)``,
     ``e.strerror == ...``, ``e.args[1] == ...``, ``os.strerror(e.errno) ==
-    ...``, ``re.search('reset by peer', str(e))``, ``any(m in str(e) for m in
-    (...))``, and the same on a variable copied from ``str(e)``.  Only texts of
-    socket errors count: pieces of the messages Linux, macOS and (English)
-    Windows print for the errors of the errno table, ``[Errno N]`` /
-    ``[WinError N]`` with a number of the table, and, for an exception caught
-    by an ``except`` clause naming ``OSError`` or one of its subclasses or
-    aliases, a bare number (``'10054'``) or a single word such as ``'reset'``
-    or ``'aborted'``.  ``'not found' in str(e)`` is not reported, nor is
-    ``'reset' in str(e)`` under ``except Exception`` (a password reset?).
+    ...``, ``re.search('reset by peer', str(e))``, and the same on a copy of
+    the text (``t = str(e)``, ``repr(e)``, ``'failed: %s' % e``,
+    ``'{}: {}'.format(host, e)``, ``f"{host}: {e}"``, ``'x' + str(e)``) and
+    with messages tried one by one (``any(m in str(e) for m in (...))``, a
+    list comprehension, ``filter``/``map`` with a lambda, a ``for`` loop over
+    them).  Only texts of socket errors count: pieces of the messages Linux,
+    macOS and (English) Windows print for the errors of the errno table,
+    ``[Errno N]`` / ``[WinError N]`` with a number of the table, and, for an
+    exception caught by an ``except`` clause naming ``OSError`` or one of
+    its subclasses or aliases, a bare number (``'10054'``) or a single word
+    such as ``'reset'`` or ``'aborted'``.  ``'not found' in str(e)`` is not
+    reported, nor is ``'reset' in str(e)`` under ``except Exception`` (a
+    password reset?), nor a piece of a text CPython writes itself, the same
+    on every OS and in every language (``'timed out'``, ``'The read
+    operation timed out'`` and the other ``ssl`` timeouts: the errno table's
+    ``MESSAGE_TEXTS`` by ``"cpython"``).
 
     ## Why is this bad?
     The text is not the error.  Linux says "Connection reset by peer", Windows
@@ -298,12 +304,21 @@ class ErrorMessageMatch(Rule):
     not), for ambiguous text (``'reset'`` is also "Network dropped
     connection on reset"; ``'aborted'`` is also Windows' ``WinError 1236``
     and ``995``, which are plain ``OSError``), nor for a regular expression
-    whose result is used as a match object.
+    whose result is used as a match object, nor for messages tried one by
+    one through a loop, a comprehension or a lambda (but ``any(m in str(e)
+    for m in (...))``, which is one test).
 
     ## Known problems
     Messages are matched in English; a test against a translated Windows
-    message is not recognised.  A text copied into a variable is followed
-    only through a single plain assignment.
+    message is not recognised.  A copy of the text is followed through
+    names assigned once; in a text formatted from several values, the one
+    bound by ``except`` (or read like an exception, ``err``) is taken as the
+    error.  ``'timed out'`` is also a piece of ``ETIMEDOUT``'s text on Linux
+    and macOS ("Connection timed out"), which Windows words otherwise: it is
+    taken as CPython's own timeout text and not reported.  When the text's
+    object is not known to be an exception (a parameter ``message``, a
+    string), the advice names the exception the text comes from, never
+    ``isinstance`` of the text.
     """
 
     CODE = "NC004"
@@ -324,6 +339,7 @@ class ErrorMessageMatch(Rule):
             id="text-not-from-an-exception",
         ),
         Valid("if 'reset' in str(password_form):\n    pass\n", id="single-word-unknown-subject"),
+        Valid(_example("'timed out' in str(e)"), id="cpython-own-timeout-text"),
     ]
     INVALID = [
         Invalid(
@@ -359,6 +375,16 @@ class ErrorMessageMatch(Rule):
             unsafe=True,
             id="strerror-equals",
         ),
+        Invalid(
+            "def refused(message):\n    text = str(message)\n"
+            "    return 'Connection refused' in text  # error\n",
+            None,
+            message=(
+                "use `isinstance(<the exception>, ConnectionRefusedError)` on the exception the "
+                "text comes from"
+            ),
+            id="text-of-a-string-is-not-the-exception",
+        ),
     ]
 
     # -- where the text is tested --------------------------------------------
@@ -367,13 +393,17 @@ class ErrorMessageMatch(Rule):
             return
         left, op, right = node.left, node.ops[0], node.comparators[0]
         if isinstance(op, (ast.In, ast.NotIn)):
+            if self._in_any(node):
+                return
             negated = isinstance(op, ast.NotIn)
             strings = self._strings(left)
             text = self._error_text(right) if strings is not None else None
+            exact = not self._loop_variable(left)
             if text is None and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
                 strings, text = self._strings(right), self._error_text(left)
+                exact = True
             if strings is not None and text is not None:
-                self._found(node, text, strings, negated=negated, exact=True)
+                self._found(node, text, strings, negated=negated, exact=exact)
         elif isinstance(op, (ast.Eq, ast.NotEq)):
             negated = isinstance(op, ast.NotEq)
             for side, other in ((left, right), (right, left)):
@@ -386,6 +416,10 @@ class ErrorMessageMatch(Rule):
             self._find_compared(node, left, op, right)
         else:
             self._find_compared(node, left, op, right)
+
+    def _loop_variable(self, node: ast.expr) -> bool:
+        """Whether ``node`` is a name that runs over several strings (no one-node fix then)."""
+        return isinstance(node, ast.Name) and self._iterated(node) is not None
 
     def _find_compared(
         self, node: ast.Compare, left: ast.expr, op: ast.cmpop, right: ast.expr
@@ -413,7 +447,8 @@ class ErrorMessageMatch(Rule):
             value == 0 and isinstance(op, ast.Lt)
         ):
             polarity = False
-        self._found(node, text, strings, negated=polarity is False, exact=polarity is not None)
+        exact = polarity is not None and not self._loop_variable(first)
+        self._found(node, text, strings, negated=polarity is False, exact=exact)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -422,7 +457,8 @@ class ErrorMessageMatch(Rule):
             text = self._error_text(func.value)
             strings = self._strings(positional[0]) if text is not None else None
             if text is not None and strings is not None:
-                self._found(node, text, strings, negated=False, exact=True)
+                exact = not self._loop_variable(positional[0])
+                self._found(node, text, strings, negated=False, exact=exact)
             return
         if (
             isinstance(func, ast.Name)
@@ -480,9 +516,15 @@ class ErrorMessageMatch(Rule):
             return
         keys = frozenset().union(*per_needle)
         check = portable_check(keys)
-        spelled = _written(self.model, subject) if subject is not None else "<the exception>"
+        if self._subject_kind(subject) == "exception":
+            assert subject is not None
+            spelled = _written(self.model, subject)
+        else:
+            spelled = "<the exception>"
         if check is not None:
             advice = f"use `{check.spelled(spelled)}`"
+            if subject is not None and spelled == "<the exception>":
+                advice += " on the exception the text comes from"
         else:
             names = ", ".join(sorted(keys, key=_table_order))
             advice = f"test the exception class or errno it means ({names}) instead"
@@ -530,8 +572,14 @@ class ErrorMessageMatch(Rule):
 
     # -- what the text comes from ------------------------------------------------
     def _error_text(self, node: ast.expr, depth: int = 0) -> _Text | None:
-        """The exception whose text ``node`` is, if it is an error's text."""
-        if depth > 3:
+        """The exception whose text ``node`` is, if it is an error's text.
+
+        Followed through copies: ``str(x)``/``repr(x)`` of a text, a name
+        assigned once, ``%`` and ``.format()`` formatting, f-strings and
+        ``+``; in a formatted text, the value that is an exception (or the
+        only value) is the one whose text it holds.
+        """
+        if depth > 4:
             return None
         if isinstance(node, ast.Call):
             return self._text_call(node, depth)
@@ -544,13 +592,44 @@ class ErrorMessageMatch(Rule):
         ):
             return _Text(node.value.value)
         if isinstance(node, ast.JoinedStr):
-            parts = [p for p in node.values if isinstance(p, ast.FormattedValue)]
-            if len(parts) != 1 or not _one_literal(self.model, node):
-                return None
-            return _Text(parts[0].value)
+            parts = [p.value for p in node.values if isinstance(p, ast.FormattedValue)]
+            return self._formatted(parts, depth)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_text(node.left):
+            values = node.right
+            if isinstance(values, ast.Dict):
+                return self._formatted([v for v in values.values if v is not None], depth)
+            parts = list(values.elts) if isinstance(values, ast.Tuple) else [values]
+            return self._formatted(parts, depth)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self._formatted([node.left, node.right], depth, objects=False)
         if isinstance(node, ast.Name):
             value = self._single_value(node)
             return None if value is None else self._error_text(value, depth + 1)
+        return None
+
+    def _formatted(
+        self, parts: list[ast.expr], depth: int, *, objects: bool = True
+    ) -> _Text | None:
+        """The error text among the values formatted into a text.
+
+        A value that is an error's text counts, and with ``objects`` (not for
+        ``+``) a value that is an exception; the exception bound by an
+        ``except`` clause first.  Failing those, the only value formatted.
+        """
+        found: list[_Text] = []
+        for part in parts:
+            if isinstance(part, ast.Starred):
+                return None
+            text = self._error_text(part, depth + 1)
+            if text is not None:
+                found.append(text)
+            elif objects and self._subject_kind(part) == "exception":
+                found.append(_Text(part))
+        if found:
+            caught = [t for t in found if self._subject_kind(t.subject) == "exception"]
+            return (caught or found)[0]
+        if objects and len(parts) == 1 and not _is_text(parts[0]):
+            return _Text(parts[0])
         return None
 
     def _text_call(self, node: ast.Call, depth: int) -> _Text | None:
@@ -564,12 +643,16 @@ class ErrorMessageMatch(Rule):
             subject = positional[0]
             if isinstance(subject, ast.Attribute) and subject.attr == "args":
                 subject = subject.value
-            return _Text(subject)
+            inner = self._error_text(subject, depth + 1)
+            return inner if inner is not None else _Text(subject)
         if isinstance(func, ast.Attribute):
             if func.attr in _CASE_METHODS:
                 return self._error_text(func.value, depth + 1)
             if func.attr == "__str__" and not (node.args or node.keywords):
                 return _Text(func.value)
+            if func.attr == "format" and _is_text(func.value):
+                values = [*node.args, *(k.value for k in node.keywords if k.arg is not None)]
+                return self._formatted(values, depth)
         qualified = self._qualified(func)
         if qualified & _TRACEBACK_FUNCTIONS:
             return _Text(None)
@@ -579,6 +662,40 @@ class ErrorMessageMatch(Rule):
                 return _Text(number.value)
             return _Text(None)
         return None
+
+    def _subject_kind(self, subject: ast.expr | None) -> str:
+        """``"exception"``, ``"text"`` or ``"unknown"``: what the object a text comes from is.
+
+        An exception: bound by ``except``, ``sys.exc_info()[1]`` (or a name
+        assigned it), or a name that reads like one (``e``, ``exc``,
+        ``err``).  A text: a string, a name annotated ``str`` or assigned a
+        text.  A ``str`` is never told to be ``isinstance`` of an error class.
+        """
+        model = self.model
+        if subject is None:
+            return "unknown"
+        if _is_text(subject):
+            return "text"
+        if is_exc_info_value(model, subject):
+            return "exception"
+        if isinstance(subject, ast.Attribute):
+            return "exception" if looks_like_exception(subject.attr) else "unknown"
+        if not isinstance(subject, ast.Name):
+            return "unknown"
+        if model.binding_handler(subject) is not None:
+            return "exception"
+        value = self._single_value(subject)
+        if value is not None:
+            if is_exc_info_value(model, value):
+                return "exception"
+            if _is_text(value) or self._error_text(value, 1) is not None:
+                return "text"
+        bindings = model.value_bindings(subject)
+        if len(bindings) == 1 and isinstance(bindings[0].node, ast.arg):
+            annotation = bindings[0].node.annotation
+            if isinstance(annotation, ast.Name) and annotation.id in ("str", "bytes"):
+                return "text"
+        return "exception" if looks_like_exception(subject.id) else "unknown"
 
     def _caught_os_error(self, subject: ast.expr) -> bool:
         """Whether ``subject`` is bound by an ``except`` clause naming an ``OSError`` class."""
@@ -614,13 +731,91 @@ class ErrorMessageMatch(Rule):
                     return None
                 found.extend(strings)
             return found or None
-        if isinstance(node, ast.Name) and depth == 0:
+        if isinstance(node, ast.Name) and depth <= 1:
             assigned = self._single_value(node)
-            return None if assigned is None else self._strings(assigned, depth + 1)
+            if assigned is not None:
+                return self._strings(assigned, depth + 1)
+            iterable = self._iterated(node) if depth == 0 else None
+            return None if iterable is None else self._strings(iterable, depth + 1)
         return None
+
+    def _iterated(self, name: ast.Name) -> ast.expr | None:
+        """What a loop variable runs over: ``for m in MESSAGES``, a comprehension's ``for``,
+        or the one parameter of a lambda given to ``map``/``filter`` (``filter(lambda m:
+        m in str(e), MESSAGES)``)."""
+        model = self.model
+        bindings = model.value_bindings(name)
+        if len(bindings) != 1:
+            return None
+        bound = bindings[0].node
+        holder = model.parent(bound)
+        if bindings[0].kind == "for" and isinstance(holder, (ast.For, ast.comprehension)):
+            return holder.iter if holder.target is bound else None
+        if not isinstance(bound, ast.arg) or not isinstance(holder, ast.arguments):
+            return None
+        function = model.parent(holder)
+        call = model.parent(function) if isinstance(function, ast.Lambda) else None
+        if (
+            not isinstance(call, ast.Call)
+            or len(_parameters(holder)) != 1
+            or not isinstance(call.func, ast.Name)
+            or call.func.id not in ("map", "filter")
+            or model.lookup(call.func)
+            or len(call.args) != 2
+            or call.args[0] is not function
+        ):
+            return None
+        return call.args[1]
+
+    def _in_any(self, node: ast.Compare) -> bool:
+        """Whether ``node`` is ``m in str(e)`` of ``any(m in str(e) for m in ...)``, which :meth:`_any` reports."""
+        generator = self.model.parent(node)
+        call = self.model.parent(generator) if generator is not None else None
+        return (
+            isinstance(generator, ast.GeneratorExp)
+            and generator.elt is node
+            and isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id == "any"
+            and len(call.args) + len(call.keywords) == 1
+            and len(generator.generators) == 1
+            and not generator.generators[0].ifs
+        )
 
     def _qualified(self, node: ast.expr) -> set[str]:
         return {q.name for q in self.model.qualified_names(node)}
+
+
+#: Methods that give a text.
+_TEXT_METHODS = frozenset({"format", "join", "decode", *_CASE_METHODS})
+
+
+def _is_text(node: ast.AST) -> bool:
+    """Whether ``node`` is a text by its form: a string, an f-string, ``"..." % x``, ``str(x)``, ``"".join()``."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
+        return _is_text(node.left) or (isinstance(node.op, ast.Add) and _is_text(node.right))
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name):
+            return func.id in _TEXT_BUILTINS
+        return (
+            isinstance(func, ast.Attribute) and func.attr in _TEXT_METHODS and _is_text(func.value)
+        )
+    return False
+
+
+def _parameters(arguments: ast.arguments) -> list[ast.arg]:
+    return [
+        *arguments.posonlyargs,
+        *arguments.args,
+        *([arguments.vararg] if arguments.vararg else []),
+        *arguments.kwonlyargs,
+        *([arguments.kwarg] if arguments.kwarg else []),
+    ]
 
 
 def _negated(test: str) -> str:
@@ -645,24 +840,6 @@ _TABLE_ORDER = [f.name for f in ERRNO_FACTS] + [w.name for w in WINERROR_FACTS]
 def _table_order(key: str) -> tuple[int, str]:
     order = _TABLE_ORDER
     return (order.index(key) if key in order else len(order), key)
-
-
-def _one_literal(model: Model, node: ast.JoinedStr) -> bool:
-    """Whether an f-string is one literal (``f"{e}"``), not concatenated (``"a" f"{e}"``)."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(model.segment(node)).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return False
-    depth = literals = 0
-    for token in tokens:
-        name = tokenize.tok_name[token.type]
-        if name in ("STRING", "FSTRING_START") and depth == 0:
-            literals += 1
-        if name == "FSTRING_START":
-            depth += 1
-        elif name == "FSTRING_END":
-            depth -= 1
-    return literals == 1
 
 
 def _written(model: Model, node: ast.expr) -> str:

@@ -61,8 +61,10 @@ _FAMILY_OF = {
     "freebsd": "bsd",
     "win32": "windows",
     "wsa": "windows",
-    "win32_crt": "windows",
+    "win32_crt": "crt",
 }
+#: Platforms that number errors the same way.
+_PLATFORM_FAMILY = {"linux": "linux", "darwin": "bsd", "freebsd": "bsd", "win32": "windows"}
 #: Where a column's number is one, for messages ("on macOS", "in the Windows CRT").
 _WHERE = {
     **{column: f"on {PLATFORM_LABELS[platform]}" for column, platform in _PLATFORM_OF.items()},
@@ -147,28 +149,37 @@ class _Plan:
 
 def _choose(
     number: int, anchors: set[str], known_names: Sequence[str]
-) -> tuple[tuple[_Reading, ...], bool]:
-    """The readings meant by an ambiguous ``number``, and whether context settled them.
+) -> tuple[tuple[_Reading, ...], str | None]:
+    """The readings meant by an ambiguous ``number``, and why, if context settled them.
 
-    Settled: the other compared numbers are all one platform's and ``number``
-    has a meaning there (``(104, 108)``: Linux, so ESHUTDOWN), or one of its
-    meanings is the error another number names (``(115, 36)``: EINPROGRESS on
-    Linux and macOS).  Otherwise the Linux meaning is assumed, unsettled.
+    Settled: ``number`` has a meaning on exactly one of the platforms the
+    other compared numbers are from (``(104, 108)``: Linux, so ESHUTDOWN;
+    ``(110, 10060)``: Linux, not the CRT's EHOSTUNREACH); one of its
+    meanings is the error another number names (``(115, 36)``: EINPROGRESS
+    on Linux and macOS); or the other numbers are WinSock's and ``number``
+    has one meaning outside Windows (``(115, 10035)``: Linux's EINPROGRESS,
+    since on Windows a socket error carries its WinSock number, never a CRT
+    one beside it).  Otherwise the Linux meaning is assumed, unsettled (None).
     """
     readings = _READINGS[number]
-    families = {r.family for r in readings}
-    if len(anchors) == 1 and anchors <= families:
-        (family,) = anchors
-        return tuple(r for r in readings if r.family == family), True
+    common = anchors & {r.family for r in readings}
+    if len(common) == 1:
+        (family,) = common
+        return tuple(r for r in readings if r.family == family), "the other numbers say"
     for name in known_names:
         chosen = tuple(r for r in readings if r.fact.name == name)
         if chosen:
-            return chosen, True
+            return chosen, "the other numbers say"
+    if "windows" in anchors:
+        outside = tuple(r for r in readings if _PLATFORM_OF[r.column] != "win32")
+        if outside and len({r.family for r in outside}) == 1:
+            where = PLATFORM_LABELS[_PLATFORM_OF[outside[0].column]]
+            return outside, f"beside WinSock's numbers it is {where}'s"
     linux = tuple(r for r in readings if r.column == "linux")
     if linux:
-        return linux, False
+        return linux, None
     first = readings[0].fact.name
-    return tuple(r for r in readings if r.fact.name == first), False
+    return tuple(r for r in readings if r.fact.name == first), None
 
 
 def _join(items: Sequence[str]) -> str:
@@ -214,7 +225,7 @@ def _clause(numbers: Sequence[int], fact: ErrnoFact) -> str:
     return text
 
 
-def _ambiguous_clause(number: int, chosen: tuple[_Reading, ...], settled: bool) -> str:
+def _ambiguous_clause(number: int, chosen: tuple[_Reading, ...], settled_by: str | None) -> str:
     meanings: dict[str, list[str]] = {}
     for reading in _READINGS[number]:
         where = _WHERE[reading.column]
@@ -224,16 +235,138 @@ def _ambiguous_clause(number: int, chosen: tuple[_Reading, ...], settled: bool) 
     parts = [f"{name} {_join(places)}" for name, places in meanings.items()]
     text = f"{number} is " + " but ".join(parts)
     name = chosen[0].fact.name
-    if settled:
-        return f"{text}; the other numbers say {name}"
+    if settled_by is not None:
+        return f"{text}; {settled_by} {name}"
     return f"{text} (assuming {name})"
+
+
+@dataclass
+class _Meanings:
+    """What every number of one test means: the compared numbers and their siblings.
+
+    Attributes:
+        chosen: for each number read as a socket errno, the readings meant.
+        settled_by: for each ambiguous number, why context settled it (None: a guess).
+        eligible: whether a number with a meaning only on macOS/FreeBSD or in
+            the CRT may be fixed safely here (socket context, or ``except OSError``).
+    """
+
+    chosen: dict[int, tuple[_Reading, ...]]
+    settled_by: dict[int, str | None]
+    eligible: bool
+
+    def reported(self, numbers: Sequence[int | None]) -> bool:
+        """Whether a comparison of ``numbers`` is a finding: it converts a non-portable one."""
+        return any(n is not None and n in self.chosen and not _portable(n) for n in numbers)
+
+    def safe_alone(self, numbers: Sequence[int | None]) -> bool:
+        """Whether rewriting ``numbers`` keeps each one's value where it was meant.
+
+        Every meaning settled, ``errno.NAME`` equal to the number on its
+        platform, and a number with no Linux or WinSock meaning only where
+        the context says socket (or ``except OSError``).
+        """
+        for number in numbers:
+            if number is None or number not in self.chosen:
+                continue
+            if number in self.settled_by and self.settled_by[number] is None:
+                return False
+            if not all(r.expressible for r in self.chosen[number]):
+                return False
+            if not (_portable(number) or _anchored(number) or self.eligible):
+                return False
+        return True
+
+    def relevant(self, number: int, platform: str) -> bool:
+        """Whether the test means ``number`` on ``platform`` (a portable number: everywhere)."""
+        readings = self.chosen.get(number) or _READINGS.get(number)
+        if readings is None or _portable(number):
+            return True
+        return any(_PLATFORM_OF[r.column] == platform for r in readings)
+
+    def changes(
+        self, pool: Sequence[int], rewritten: Sequence[int], existing: Sequence[str]
+    ) -> list[tuple[str, str, int | None]]:
+        """Where rewriting ``rewritten`` changes what the test matches on a platform it was written for.
+
+        A platform is written for when a number of the test is meant for it
+        and for no other family of platforms (104 for Linux, 10054 for
+        Windows, 54 for macOS and FreeBSD; 11, EAGAIN on Linux and Windows
+        alike, says neither).  On each, the test matches its numbers meant
+        there and the values of the errno constants it already has
+        (``existing``); the rewrite replaces each rewritten number by its
+        constant's value there.
+        Returns ``(platform, name, value)`` for each value the rewrite would
+        add (``value`` None: the constant does not exist there), or for a
+        number it would lose (``name`` empty).
+        """
+        written: set[str] = set()
+        for number in pool:
+            platforms = {_PLATFORM_OF[r.column] for r in self.chosen.get(number, ())}
+            if len({_PLATFORM_FAMILY[p] for p in platforms}) == 1:
+                written |= platforms
+        found: list[tuple[str, str, int | None]] = []
+        for platform in (p for p in PLATFORMS if p in written):
+            constants = {number_on(BY_NAME[name], platform) for name in existing}
+            meant = {n for n in pool if self.relevant(n, platform)}
+            before = meant | constants
+            after = (meant - set(rewritten)) | constants
+            values: dict[int | None, str] = {}
+            for number in rewritten:
+                fact = self.chosen[number][0].fact
+                value = number_on(fact, platform)
+                after.add(value)
+                values.setdefault(value, fact.name)
+            found += [(platform, values[v], v) for v in after - before]
+            found += [(platform, "", v) for v in before - after]
+        return found
+
+
+def _meanings(pool: Sequence[int], existing: Sequence[str], origin: Origin) -> _Meanings:
+    """Read every socket errno of ``pool``, the numbers of one test, in the light of the others."""
+    specific = [n for n in pool if not _portable(n)]
+    strong = origin == "socket" or any(_anchored(n) for n in specific)
+    has_reset = any(r.reset_class for n in specific if not _anchored(n) for r in _READINGS[n])
+    qualifies = strong or has_reset
+    converted = sorted({n for n in pool if _anchored(n) or _portable(n) or qualifies})
+    unambiguous = [n for n in converted if not _portable(n) and len(_names(n)) == 1]
+    anchors = {r.family for n in unambiguous for r in _READINGS[n]}
+    known = [_READINGS[n][0].fact.name for n in unambiguous] + list(existing)
+    chosen: dict[int, tuple[_Reading, ...]] = {}
+    settled_by: dict[int, str | None] = {}
+    for number in converted:
+        if len(_names(number)) == 1:
+            chosen[number] = _READINGS[number]
+            continue
+        chosen[number], settled_by[number] = _choose(number, anchors, known)
+    return _Meanings(chosen, settled_by, strong or origin == "os")
+
+
+def _change_clause(changes: Sequence[tuple[str, str, int | None]]) -> str:
+    """``errno.EWOULDBLOCK is 11 on Linux, which the test does not match now``."""
+    added: list[str] = []
+    lost: list[str] = []
+    for platform, name, value in changes:
+        label = PLATFORM_LABELS[platform]
+        if not name:
+            lost.append(f"{value} on {label}")
+        elif value is None:
+            added.append(f"errno.{name} does not exist on {label}")
+        else:
+            added.append(f"errno.{name} is {value} on {label}")
+    parts = []
+    if added:
+        parts.append(_join(added) + ", which the test does not match now")
+    if lost:
+        parts.append("no constant keeps " + _join(lost))
+    return "unsafe to fix, as the test's numbers name different errors: " + "; ".join(parts)
 
 
 def _plan(
     members: Sequence[int | None],
     existing: Sequence[str | None],
     origin: Origin,
-    siblings: Sequence[int | None] = (),
+    siblings: Sequence[Sequence[int | None]] = (),
 ) -> _Plan | None:
     """Decide whether the compared numbers are a finding and what they mean.
 
@@ -242,46 +375,50 @@ def _plan(
         existing: for each member, the errno name it already is
             (``errno.EPIPE``), else None.
         origin: what the errno is read from (see :mod:`lintrules.analysis.errno_reads`).
-        siblings: numbers compared with the same errno elsewhere in the same
-            ``or``/``and`` chain: context for the meaning, not rewritten here.
+        siblings: the numbers of the other comparisons of the same errno in
+            the same ``or``/``and`` test, one list per comparison: context
+            for the meaning, rewritten by their own findings.
+
+    The fix is safe only if it keeps what the whole test matches on every
+    platform its numbers were written for: ``115`` (Linux) beside ``10035``
+    (WinSock) would become ``EINPROGRESS`` and ``EWOULDBLOCK``, which adds
+    EAGAIN on Linux (``errno.EWOULDBLOCK`` is 11 there) and WSAEINPROGRESS
+    on Windows, so neither comparison gets a safe fix.
     """
     socket = [n for n in members if n is not None and n in _READINGS]
-    non_portable = [n for n in socket if not _portable(n)]
-    if not non_portable:
+    if all(_portable(n) for n in socket):
         return None
-    pool = socket + [n for n in siblings if n is not None and n in _READINGS]
-    pool_specific = [n for n in pool if not _portable(n)]
-    strong = origin == "socket" or any(_anchored(n) for n in pool_specific)
-    has_reset = any(r.reset_class for n in pool_specific if not _anchored(n) for r in _READINGS[n])
-    qualifies = strong or has_reset
-    eligible = strong or origin == "os"
-    contextual = [n for n in non_portable if not _anchored(n)]
-    converted = [n for n in socket if _anchored(n) or _portable(n) or qualifies]
-    if not any(n in converted for n in non_portable):
+    others = [[n for n in group if n is not None and n in _READINGS] for group in siblings]
+    pool = socket + [n for group in others for n in group]
+    names_present = [e for e in existing if e]
+    meanings = _meanings(pool, names_present, origin)
+    if not meanings.reported(socket):
         return None
+    chosen = meanings.chosen
+    converted = [n for n in socket if n in chosen]
 
-    unambiguous = [n for n in pool_specific if len(_names(n)) == 1 and (_anchored(n) or qualifies)]
-    anchors = {r.family for n in unambiguous for r in _READINGS[n]}
-    known = [_READINGS[n][0].fact.name for n in unambiguous] + [e for e in existing if e]
-    chosen: dict[int, tuple[_Reading, ...]] = {}
-    settled = True
-    clauses_ambiguous: dict[int, str] = {}
-    for number in dict.fromkeys(converted):
-        if len(_names(number)) == 1:
-            chosen[number] = _READINGS[number]
-            continue
-        readings, ok = _choose(number, anchors, known)
-        chosen[number] = readings
-        settled = settled and ok
-        clauses_ambiguous[number] = _ambiguous_clause(number, readings, ok)
-
-    expressible = all(r.expressible for readings in chosen.values() for r in readings)
-    context_ok = not contextual or eligible
-    safety: Safety = "safe" if settled and expressible and context_ok else "unsafe"
+    safe = meanings.safe_alone(socket)
+    change_clause = ""
+    if safe:
+        rewritten = list(converted)
+        for group in others:
+            if meanings.reported(group) and meanings.safe_alone(group):
+                rewritten += [n for n in group if n in chosen]
+        literals = pool + [n for n in members if n is not None and n not in _READINGS]
+        changes = meanings.changes(literals, rewritten, names_present)
+        if changes:
+            safe = False
+            change_clause = _change_clause(changes)
+    safety: Safety = "safe" if safe else "unsafe"
 
     names: list[str | None] = [
         chosen[n][0].fact.name if n is not None and n in chosen else None for n in members
     ]
+    clauses_ambiguous = {
+        n: _ambiguous_clause(n, chosen[n], meanings.settled_by[n])
+        for n in dict.fromkeys(converted)
+        if n in meanings.settled_by
+    }
     by_name: dict[str, list[int]] = {}
     for number in dict.fromkeys(
         n for n in converted if not _portable(n) and n not in clauses_ambiguous
@@ -289,6 +426,8 @@ def _plan(
         by_name.setdefault(chosen[number][0].fact.name, []).append(number)
     clauses = [_clause(numbers, BY_NAME[name]) for name, numbers in by_name.items()]
     clauses += list(clauses_ambiguous.values())
+    if change_clause:
+        clauses.append(change_clause)
     reset_class = all(
         n is not None and n in chosen and all(r.reset_class for r in chosen[n]) for n in members
     )
@@ -363,10 +502,15 @@ class HardcodedErrno(Rule):
     ```
 
     ## Fix safety
-    Safe: on the platform whose numbers the code uses, the fixed check is true
-    for exactly the errnos it was true for before (in a set that mixes
+    Safe: on each platform whose numbers the code uses, the fixed check is
+    true for exactly the errnos it was true for before (in a set that mixes
     platforms, such as ``(104, 10054)``, each platform keeps its number), and
     on the other platforms it becomes true for the same error's number there.
+    A platform's numbers are those meant for it and no other family of
+    platforms (104 for Linux, 10054 for Windows, 54 for macOS and FreeBSD; 11,
+    EAGAIN on Linux and Windows alike, says neither).  The comparisons of one
+    errno in one ``or``/``and`` test are weighed together, so no part of such
+    a test gets a safe fix that the whole test would not.
     Numbers meaning the same error are merged: ``(104, 10054, 54)`` becomes
     ``== errno.ECONNRESET``, and ``e.errno == 104 or e.errno == 10054`` too
     (an ``or``/``and`` run on the same errno is merged when that removes a
@@ -391,7 +535,15 @@ class HardcodedErrno(Rule):
       differs on Windows (10009, ``WSAEBADF``, while ``errno.EBADF`` is 9):
       no ``errno`` constant equals it on Windows, so Windows would change;
     * a macOS-only "peer went away" number (54) compared on an object no
-      ``except`` clause binds.
+      ``except`` clause binds;
+    * numbers of different platforms that name different errors, where the
+      constants would add each platform's other error:
+      ``exc.errno != 115 and exc.errno != 10035`` (Linux's EINPROGRESS and
+      WinSock's EWOULDBLOCK, as a non-blocking ``connect()`` reports them)
+      has no safe rewrite, since ``errno.EWOULDBLOCK`` is EAGAIN (11) on
+      Linux and ``errno.EINPROGRESS`` is 10036 on Windows; ``{104, 10053}``
+      (Linux's reset, Windows' abort) likewise.  The message says which
+      numbers each platform would start to match.
 
     With ``fix-style = "netcompat"``, a check on an exception bound by
     ``except`` whose numbers are all "peer went away" errors (table rows with
@@ -403,7 +555,11 @@ class HardcodedErrno(Rule):
     ## Known problems
     Which platform the code was written for is inferred.  A number with a
     Linux meaning (88-115, 11) is read as Linux's and a WinSock number
-    (10000 and up) as Windows', without further context.  A number that is a
+    (10000 and up) as Windows', unless the other numbers of the same test
+    say otherwise; beside WinSock numbers, a number that is also a Windows
+    CRT code is read in its other meaning (``(115, 10035)``: Linux's
+    EINPROGRESS, not the CRT's EMSGSIZE), since on Windows a socket error
+    carries its WinSock number.  A number that is a
     socket error only on macOS/FreeBSD (35-65) or only in the Windows CRT is
     some other error on Linux (54 is EXFULL, 38 ENOSYS, 61 ENODATA), so it
     is only reported with socket context: an ``except`` clause spelled for
@@ -487,9 +643,8 @@ class HardcodedErrno(Rule):
             "except socket.error as e:\n"
             "    if e.errno == 104:  # Connection reset by peer  # error\n"
             "        pass\n",
-            "import socket\n"
             "import errno\n"
-            "\n"
+            "import socket\n"
             "try:\n"
             "    pass\n"
             "except socket.error as e:\n"
@@ -515,9 +670,9 @@ class HardcodedErrno(Rule):
             "                time.sleep(1)\n"
             "            else:\n"
             "                raise\n",
+            "import errno\n"
             "import socket\n"
             "import time\n"
-            "import errno\n"
             "\n"
             "\n"
             "def robust_request(url, max_retries=10):\n"
@@ -588,14 +743,29 @@ class HardcodedErrno(Rule):
             ),
             id="two-names-tuple-kept",
         ),
+        Invalid(
+            _TRY
+            + (
+                "except socket.error as exc:\n"
+                "    if exc.errno not in (115, 10035):  # EINPROGRESS  # error\n"
+                "        raise\n"
+            ),
+            None,
+            message=(
+                "beside WinSock's numbers it is Linux's EINPROGRESS; unsafe to fix, as the "
+                "test's numbers name different errors: errno.EWOULDBLOCK is 11 on Linux"
+            ),
+            id="linux-and-winsock-numbers-of-different-errors",
+        ),
     ]
 
     def __init__(self, model: Model, context: RuleContext | None = None) -> None:
         super().__init__(model, context)
         #: Comparisons already reported as part of a merged ``or``/``and`` run.
         self._handled: set[int] = set()
-        #: For a comparison in an unmerged run: the other numbers of the run.
-        self._siblings: dict[int, list[int | None]] = {}
+        #: For a comparison of an ``or``/``and`` chain: the comparisons of the same
+        #: errno with the chain's polarity in it (itself included).
+        self._groups: dict[int, list[_Compared]] = {}
 
     def run(self) -> None:
         # Chains first: they decide which of their comparisons are merged.
@@ -712,7 +882,7 @@ class HardcodedErrno(Rule):
         if compared is None:
             return
         existing = [errno_name_of(self.model, v) for v in compared.values]
-        siblings = self._siblings.get(id(node), [])
+        siblings = [c.numbers() for c in self._groups.get(id(node), []) if c.node is not node]
         plan = _plan(compared.numbers(), existing, compared.read.origin, siblings)
         if plan is None:
             return
@@ -725,10 +895,26 @@ class HardcodedErrno(Rule):
         self._finish(node, plan, writer, build, read=compared.read, negated=negated)
 
     def _visit_chain(self, node: ast.BoolOp) -> None:
-        """Merge runs of comparisons of one errno in an ``or`` (``and``) chain."""
+        """Read the comparisons of one errno in an ``or`` (``and``) chain together.
+
+        Every comparison of the same errno with the chain's polarity is
+        context for the others' meaning and safety (``115 ... 10035``);
+        adjacent runs of them are merged when that removes a duplicate.
+        """
         operands = node.values
         negated = isinstance(node.op, ast.And)
-        compared = [self._chain_member(node, index, negated) for index in range(len(operands))]
+        members = [self._group_member(node, index, negated) for index in range(len(operands))]
+        groups: dict[str, list[_Compared]] = {}
+        for member in members:
+            if member is not None:
+                groups.setdefault(source_text(self.model, member.subject), []).append(member)
+        for group in groups.values():
+            for member in group:
+                self._groups[id(member.node)] = group
+        compared = [
+            member if member is not None and self._mergeable(node, index) else None
+            for index, member in enumerate(members)
+        ]
         start = 0
         while start < len(operands):
             first = compared[start]
@@ -768,12 +954,11 @@ class HardcodedErrno(Rule):
         lines.append(source.line(end.line)[: end.column])
         return "\n".join(lines)
 
-    def _chain_member(self, chain: ast.BoolOp, index: int, negated: bool) -> _Compared | None:
-        """The comparison at ``index`` of ``chain`` if it may merge with its neighbours.
+    def _group_member(self, chain: ast.BoolOp, index: int, negated: bool) -> _Compared | None:
+        """The comparison at ``index`` of ``chain`` if it compares an errno with literals only.
 
-        It must compare the errno with integer literals only, with the
-        chain's polarity (``==``/``in`` under ``or``, ``!=``/``not in`` under
-        ``and``), and be neither parenthesised nor commented.
+        Its polarity must be the chain's: ``==``/``in`` under ``or``,
+        ``!=``/``not in`` under ``and``.
         """
         node = chain.values[index]
         if not isinstance(node, ast.Compare):
@@ -783,10 +968,12 @@ class HardcodedErrno(Rule):
             return None
         if any(int_literal(v) is None for v in compared.values):
             return None
-        parenthesised = "(" in _COMMENT.sub("", self._gap_before(chain, index))
-        if parenthesised or has_comment(self.model, node):
-            return None
         return compared
+
+    def _mergeable(self, chain: ast.BoolOp, index: int) -> bool:
+        """Whether operand ``index`` may merge with its neighbours: neither parenthesised nor commented."""
+        parenthesised = "(" in _COMMENT.sub("", self._gap_before(chain, index))
+        return not parenthesised and not has_comment(self.model, chain.values[index])
 
     def _merge_run(
         self,
@@ -799,19 +986,18 @@ class HardcodedErrno(Rule):
         run = [c for c in compared[start : end + 1] if c is not None]
         numbers: list[int | None] = [n for c in run for n in c.numbers()]
         first = run[0]
-        plan = _plan(numbers, [None] * len(numbers), first.read.origin)
+        in_run = {id(c.node) for c in run}
+        outside = [
+            c.numbers() for c in self._groups.get(id(first.node), []) if id(c.node) not in in_run
+        ]
+        plan = _plan(numbers, [None] * len(numbers), first.read.origin, outside)
         results = []
         if plan is not None:
             results = list(
                 dict.fromkeys(n if n is not None else f"#{i}" for i, n in enumerate(plan.names))
             )
         if plan is None or len(results) >= len(run):
-            # Nothing to merge: each comparison stands alone, the others as context.
-            for member in run:
-                own = member.numbers()
-                others = [n for c in run if c is not member for n in c.numbers()]
-                self._siblings[id(member.node)] = others if own else []
-            return
+            return  # nothing to merge: each comparison stands alone, the others as context
         for member in run:
             self._handled.add(id(member.node))
         writer = errno_writer(self.model, first.node, [n for n in plan.names if n is not None])

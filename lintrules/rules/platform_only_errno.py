@@ -51,9 +51,20 @@ class PlatformOnlyErrno(Rule):
     twin.
 
     ## Known problems
-    A guard is recognised by shape (an ``if`` or conditional expression whose
-    test mentions the platform or ``hasattr``/``getattr``, or a ``try`` that
-    catches ``AttributeError``/``ImportError``); a guard in a caller is not seen.
+    A guard is recognised by shape: an ``if``, conditional expression or
+    ``and`` whose test mentions the platform or probes for an attribute
+    (``hasattr``/``getattr``, ``"WSAECONNRESET" in dir(errno)``, or a flag
+    assigned one of those); the right of an ``or`` whose left is false only
+    where the attribute exists or on Windows (``not hasattr(errno,
+    "WSAEADDRINUSE") or ...``, ``sys.platform != "win32" or ...``); an
+    earlier statement of an enclosing block that leaves unless so (``if not
+    hasattr(errno, ...): raise``, ``return``, ``continue``, ``sys.exit()``,
+    ``pytest.skip()``, ``assert sys.platform == "win32"``); a ``try`` that
+    catches ``AttributeError``/``ImportError``.  The probed attribute is not
+    matched against the name used (``hasattr(sock, "fileno")`` counts too).
+    An exit taken only on Windows (``if sys.platform == "win32": return``)
+    is no guard.  A guard in a caller, or in a function called first, is not
+    seen.
     """
 
     CODE = "NC002"
@@ -73,6 +84,18 @@ class PlatformOnlyErrno(Rule):
         Valid(
             "import errno\nCODES = hasattr(errno, 'WSAECONNRESET') and {errno.WSAECONNRESET}\n",
             id="hasattr-and",
+        ),
+        Valid(
+            "import errno\n"
+            "if not hasattr(errno, 'WSAEADDRINUSE') or e.errno != errno.WSAEADDRINUSE:\n"
+            "    raise\n",
+            id="not-hasattr-or",
+        ),
+        Valid(
+            "import errno\n\n\ndef code():\n"
+            "    if not hasattr(errno, 'WSAECONNRESET'):\n        return None\n"
+            "    return errno.WSAECONNRESET\n",
+            id="early-return",
         ),
     ]
     INVALID = [

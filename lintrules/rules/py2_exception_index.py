@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
 
+from ..analysis.guards import caught_names
 from ..analysis.model import Model
 from ..fixing.exception_fixes import args_subscripted
 from ..rule import Fix, Invalid, Rule, Safety, Valid
@@ -35,6 +37,16 @@ class Py2ExceptionIndex(Rule):
     an ``except ... as e`` clause (of any exception type), is
     ``sys.exc_info()[1]``, or a local copied from it
     (``e = sys.exc_info()[1]``, ``_, e, _ = sys.exc_info()``).
+
+    Code that never runs on Python 3 is not reported: under ``if
+    isinstance(e, tuple):`` (or ``type(e) is tuple``, ``hasattr(e,
+    "__getitem__")``, ``sys.version_info < (3,)``, ``sys.version_info[0]
+    == 2``, ``six.PY2``), in the other branch of their negations, after
+    ``isinstance(e, tuple) and``, after ``not isinstance(e, tuple) or``,
+    after an earlier ``if not isinstance(e, tuple): return`` (``raise``,
+    ``continue``, ``break``) of an enclosing block, and in a ``try`` that
+    catches ``TypeError`` (``try: code = e[0]`` / ``except TypeError: code
+    = e.args[0]``).  Such code was written for both Pythons.
 
     ## Why is this bad?
     Python 2 exceptions were sequences of their ``args``; Python 3 removed
@@ -77,7 +89,8 @@ class Py2ExceptionIndex(Rule):
     defines ``__getitem__`` is not reported.
 
     ## Known problems
-    Only the indexes ``[0]``, ``[1]``, ``[2]`` and ``[-1]`` written without
+    A test of ``len(e.args)`` is no guard (``e[1]`` still raises
+    ``TypeError`` when it holds), so it is reported.  Only the indexes ``[0]``, ``[1]``, ``[2]`` and ``[-1]`` written without
     spaces are looked at (the rule's text prefilter needs a fixed string);
     slices (``e[1:]``) and unpacking (``code, msg = e``, also a Python 2
     idiom) are not.  A handler name rebound inside the handler is not noticed.
@@ -138,7 +151,7 @@ class Py2ExceptionIndex(Rule):
     def visit_Subscript(self, node: ast.Subscript) -> None:
         if not isinstance(node.ctx, ast.Load) and self._assigned(node):
             return
-        if not _indexed(self.model, node):
+        if not _indexed(self.model, node) or _dead_on_python3(self.model, node):
             return
         safety = self._safety(node.value)
         if safety is None:
@@ -233,6 +246,188 @@ class Py2ExceptionIndex(Rule):
                 if base_safety == "unsafe":
                     result = "unsafe"
         return result
+
+
+# -- code that never runs on Python 3 ---------------------------------------------
+
+#: Flags that say "Python 2" (``six.PY2``, ``PY2``) or "Python 3".
+_PY2_FLAGS = frozenset({"PY2", "IS_PY2", "PY27", "PYTHON2", "IS_PYTHON2", "py2", "is_py2"})
+_PY3_FLAGS = frozenset({"PY3", "IS_PY3", "PY3K", "PYTHON3", "IS_PYTHON3", "py3", "is_py3"})
+#: Classes an exception never is on Python 3 (it was a sequence on Python 2).
+_SEQUENCES = frozenset({"tuple", "list"})
+
+
+def _on_python3(test: ast.AST, name: str) -> bool | None:
+    """The value ``test`` has on Python 3 when ``name`` is an exception, if it is known.
+
+    False: ``isinstance(e, tuple)``, ``type(e) is tuple``, ``hasattr(e,
+    "__getitem__")``, ``sys.version_info < (3,)``, ``sys.version_info[0] ==
+    2``, ``six.PY2``; True: their negations, ``PY3``.  ``not``, ``and`` and
+    ``or`` combine them; anything else is None (not known).
+    """
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _on_python3(test.operand, name)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        values = [_on_python3(value, name) for value in test.values]
+        deciding = isinstance(test.op, ast.Or)  # True decides an ``or``, False an ``and``
+        if deciding in values:
+            return deciding
+        return (not deciding) if all(v is not None for v in values) else None
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and len(test.args) == 2:
+        subject, second = test.args
+        if not (isinstance(subject, ast.Name) and subject.id == name):
+            return None
+        if test.func.id == "isinstance" and _names_sequences(second):
+            return False
+        if test.func.id == "hasattr" and isinstance(second, ast.Constant):
+            return False if second.value == "__getitem__" else None
+        return None
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        return _compare_on_python3(test, name)
+    flag = _last_name(test)
+    if flag in _PY2_FLAGS:
+        return False
+    if flag in _PY3_FLAGS:
+        return True
+    return None
+
+
+def _compare_on_python3(test: ast.Compare, name: str) -> bool | None:
+    """``type(e) is tuple`` (False), ``sys.version_info >= (3,)`` (True) and their kin."""
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if (
+        isinstance(left, ast.Call)
+        and isinstance(left.func, ast.Name)
+        and left.func.id == "type"
+        and len(left.args) == 1
+        and isinstance(left.args[0], ast.Name)
+        and left.args[0].id == name
+        and _names_sequences(right)
+    ):
+        if isinstance(op, (ast.Is, ast.Eq, ast.In)):
+            return False
+        if isinstance(op, (ast.IsNot, ast.NotEq, ast.NotIn)):
+            return True
+        return None
+    major = _major_version(left)
+    if major is None:
+        return None
+    number = right.elts[0] if isinstance(right, ast.Tuple) and right.elts else right
+    if not (isinstance(number, ast.Constant) and type(number.value) is int):
+        return None
+    bound = number.value
+    if isinstance(right, ast.Tuple) and (major or (len(right.elts) > 1 and bound == 3)):
+        return None  # (3, 5): the minor version decides; [0] compared with a tuple: never equal
+    compare = _ORDERINGS.get(type(op))
+    return None if compare is None else compare(3, bound)
+
+
+def _major_version(node: ast.AST) -> bool | None:
+    """True for ``sys.version_info[0]`` / ``.major``, False for ``sys.version_info``; else None."""
+    if isinstance(node, ast.Subscript):
+        index = node.slice
+        first = isinstance(index, ast.Constant) and index.value == 0
+        return True if first and _last_name(node.value) == "version_info" else None
+    if isinstance(node, ast.Attribute) and node.attr == "major":
+        return True if _last_name(node.value) == "version_info" else None
+    return False if _last_name(node) == "version_info" else None
+
+
+def _last_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _names_sequences(node: ast.AST) -> bool:
+    """``tuple``, ``list`` or a tuple of them."""
+    if isinstance(node, ast.Tuple):
+        return bool(node.elts) and all(_names_sequences(element) for element in node.elts)
+    return isinstance(node, ast.Name) and node.id in _SEQUENCES
+
+
+_EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+#: Comparison operators as functions, to compare Python 3's major version with a bound.
+_ORDERINGS: dict[type[ast.cmpop], Callable[[int, int], bool]] = {
+    ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
+    ast.GtE: operator.ge, ast.Eq: operator.eq, ast.NotEq: operator.ne,
+}  # fmt: skip
+
+
+def _dead_on_python3(model: Model, node: ast.Subscript) -> bool:
+    """Whether ``e[0]`` runs only where ``e`` is a sequence or the Python is 2.
+
+    Under ``if isinstance(e, tuple):`` (or ``type(e) is tuple``, ``hasattr(e,
+    "__getitem__")``, a Python 2 version test), in the branch such a test
+    does not take on Python 3, after ``isinstance(e, tuple) and``, after
+    ``not isinstance(e, tuple) or``, after an earlier ``if not
+    isinstance(e, tuple): return`` of an enclosing block, or in a ``try``
+    catching ``TypeError``: the code was written for both Pythons and does
+    not index an exception on Python 3.
+    """
+    value = node.value
+    if not isinstance(value, ast.Name):
+        return False
+    name = value.id
+    child: ast.AST = node
+    for parent in model.ancestors(node):
+        if isinstance(parent, (ast.If, ast.IfExp, ast.While)) and child is not parent.test:
+            taken = _on_python3(parent.test, name)
+            in_body = child is parent.body or (
+                isinstance(parent.body, list) and any(child is s for s in parent.body)
+            )
+            if taken is not None and taken != in_body:
+                return True
+        elif isinstance(parent, ast.BoolOp):
+            for operand in parent.values:
+                if operand is child:
+                    break
+                outcome = _on_python3(operand, name)
+                if outcome is not None and outcome == isinstance(parent.op, ast.Or):
+                    return True
+        elif _tried_for_type_error(parent, child):
+            return True
+        if _exits_earlier_on_python3(parent, child, name):
+            return True
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        child = parent
+    return False
+
+
+def _tried_for_type_error(parent: ast.AST, child: ast.AST) -> bool:
+    """``try: code = e[0]`` with ``except TypeError:``: the index's failure on Python 3 is handled."""
+    if not isinstance(parent, _TRY) or not any(child is s for s in parent.body):  # type: ignore[attr-defined]
+        return False
+    return any(
+        "TypeError" in (caught_names(handler) or ())
+        for handler in parent.handlers  # type: ignore[attr-defined]
+    )
+
+
+def _exits_earlier_on_python3(parent: ast.AST, child: ast.AST, name: str) -> bool:
+    """An earlier ``if not isinstance(e, tuple): return`` in the block holding ``child``."""
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if not isinstance(block, list) or not any(child is s for s in block):
+            continue
+        for statement in block:
+            if statement is child:
+                return False
+            if (
+                isinstance(statement, ast.If)
+                and statement.body
+                and isinstance(statement.body[-1], _EXITS)
+                and _on_python3(statement.test, name) is True
+            ):
+                return True
+    return False
+
+
+_TRY: tuple[type[ast.AST], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 
 
 def _fold(results: Iterable[Safety | None]) -> Safety | None:

@@ -28,11 +28,20 @@ class SleepBeforeClose(Rule):
 
     ## What it does
     Finds ``time.sleep(...)`` immediately followed, in the same block, by
-    ``X.close()`` where ``X`` is a socket (the same inference as NC101), or is
+    ``X.close()`` where ``X`` is a socket (the same inference as NC101: what
+    made it, its annotation, what the callers pass, how it is used), or is
     used like one in the same function (``sendall``, ``recv_into``,
     ``recvfrom``, ``sendto``, ``sendfile``, ``makefile`` or ``getpeername``
     is called on it; ``send`` and ``recv`` alone are not enough, since
     multiprocessing connections, websockets and ZeroMQ sockets have them).
+    A datagram socket, or an end of ``socket.socketpair()`` that stays in
+    the program, is left alone: closing it sends no RST to a peer.
+
+    Test files are checked like any other.  Unlike an unguarded receive
+    (NC101, which a test should leave uncaught so that a reset fails it), a
+    sleep before a close is what makes a test flaky: whether the peer reads
+    the response or gets a reset depends on how fast the machine and its
+    TCP stack are, so the test passes or fails by timing.
 
     ## Why is this bad?
     Closing a TCP socket while bytes it never read sit in its receive buffer
@@ -72,7 +81,9 @@ class SleepBeforeClose(Rule):
     ## Known problems
     The receiver's type is inferred, not proven (see NC101).  A sleep that
     does something else (rate limiting a loop that happens to close a socket
-    next) is reported too.
+    next) is reported too.  A datagram socket whose type the file does not
+    show (a parameter used with ``sendto``) is reported like a stream
+    socket.
     """
 
     CODE = "NC102"
@@ -118,7 +129,7 @@ class SleepBeforeClose(Rule):
             "    # Add a small delay to avoid GIL-related races\n"
             "    time.sleep(0.01)  # error\n"
             "    client_socket.close()  # Ideally should send FIN\n",
-            "import time\nimport socket\nimport netcompat\n\n"
+            "import time\nimport socket\n\nimport netcompat\n\n\n"
             "def handle_request(client_socket):\n"
             '    response = b"HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n"\n'
             "    client_socket.sendall(response)\n"
@@ -172,7 +183,7 @@ class SleepBeforeClose(Rule):
 
     def __init__(self, model: Model, context: RuleContext | None = None) -> None:
         super().__init__(model, context)
-        self._sockets = SocketInference(model, heuristic=bool(self.option(HEURISTIC_OPTION)))
+        self._sockets = SocketInference.of(model, heuristic=bool(self.option(HEURISTIC_OPTION)))
         #: (owner, receiver source) for every call of a socket-only method.
         self._socket_uses: set[tuple[int, str]] | None = None
 
@@ -193,8 +204,11 @@ class SleepBeforeClose(Rule):
             on_own_line(self.model, node) and on_own_line(self.model, block[position + 1])
         ):
             return
+        kind = self._sockets.kind(receiver)
+        if kind in ("datagram", "pair"):
+            return  # no peer to reset
         used = (id(_owner(self.model, sleep)), source_of(self.model, receiver)) in self._uses()
-        if not (used or self._sockets.is_socket(receiver)):
+        if not (used or kind is not None):
             return
         fix = None if same_line else self._fix(receiver, owner, path, _line_of(block, position))
         text = self._sockets.describe(receiver)

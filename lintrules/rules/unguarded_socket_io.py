@@ -3,21 +3,53 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from ..analysis.sockets import (
+    DATAGRAM_SENDS,
     HEURISTIC_OPTION,
+    SEND_METHODS,
     SOCKET_IO_METHODS,
     STREAM_IO_METHODS,
+    Kind,
     ResetGuards,
     SocketInference,
     on_own_line,
+    unused_name,
 )
-from ..fixing.sockets import reset_as_end_of_stream
+from ..fixing.sockets import reset_as_end_of_stream, reset_as_own_error
 from ..rule import Fix, Invalid, Rule, RuleContext, Valid
 
 if TYPE_CHECKING:
     from ..analysis.model import Model
+
+#: The option that makes NC101 report in test files too.
+TEST_FILES_OPTION = "include-test-files"
+_TEST_NAMES = ("test_*.py", "*_test.py", "conftest.py")
+_TEST_FOLDERS = frozenset({"test", "tests"})
+#: Names the unsafe fix may bind the reset to, in order of preference.
+_EXCEPTION_NAMES = ("exc", "error", "reset_error", "connection_reset")
+
+
+def is_test_file(path: str | None) -> bool:
+    """Whether ``path`` names test code: ``test_*.py``, ``*_test.py``,
+    ``conftest.py``, or a file under a ``test/`` or ``tests/`` folder.
+
+    The path is the one the front end gives (relative to the configuration's
+    root when the file is inside it); None (a source with no file name) is
+    not test code.
+    """
+    if not path:
+        return False
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    if not parts:
+        return False
+    name = parts[-1]
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in _TEST_NAMES):
+        return True
+    return any(part in _TEST_FOLDERS for part in parts[:-1])
 
 
 class UnguardedSocketIo(Rule):
@@ -25,23 +57,27 @@ class UnguardedSocketIo(Rule):
 
     ## What it does
     Finds calls of ``recv``, ``recv_into``, ``recvfrom``, ``recvfrom_into``,
-    ``recvmsg``, ``send``, ``sendall``, ``sendto`` and ``sendfile`` on an
-    object the rule can tell is a socket, and ``read``/``readline``/``write``
-    (and friends) on its ``makefile()`` stream or on a stream request
-    handler's ``self.rfile`` / ``self.wfile``, when no enclosing handler in
-    the same function catches a reset.
+    ``recvmsg``, ``send``, ``sendall`` and ``sendfile`` on an object the rule
+    can tell is a socket (also through a bound-method alias: ``recv =
+    sock.recv; recv(4096)``), and ``read``/``readline``/``write`` (and
+    friends) on its ``makefile()`` stream or on a stream request handler's
+    ``self.rfile`` / ``self.wfile``, when no enclosing handler in the same
+    function catches a reset.  Test files are left out unless the
+    ``include-test-files`` option is on.
 
     A reset is caught by a handler for ``ConnectionResetError``,
     ``ConnectionError``, ``OSError`` (or its aliases ``socket.error``,
     ``IOError``, ``EnvironmentError``, ``select.error``), ``Exception``,
     ``BaseException`` or a bare ``except``; by ``with
-    contextlib.suppress(OSError):``; and by ``netcompat.normalize()`` (as a
-    ``with`` block or a decorator) or ``@netcompat.retry``, where letting the
-    normalized error propagate was a choice.  An exception name the rule
-    cannot resolve (``except self.errors:``, a class imported from a
-    third-party module) counts as a guard.  Handlers for ``socket.timeout``
-    / ``TimeoutError``, ``ssl.SSLError``, ``BlockingIOError``,
-    ``InterruptedError``, ``BrokenPipeError``, ``ConnectionAbortedError`` or
+    contextlib.suppress(OSError):``; by ``with pytest.raises(E):`` or ``with
+    self.assertRaises(E):`` where ``E`` is one of those; and by
+    ``netcompat.normalize()`` (as a ``with`` block or a decorator) or
+    ``@netcompat.retry``, where letting the normalized error propagate was a
+    choice.  An exception name the rule cannot resolve (``except
+    self.errors:``, a class imported from a third-party module) counts as a
+    guard.  Handlers for ``socket.timeout`` / ``TimeoutError``,
+    ``ssl.SSLError``, ``BlockingIOError``, ``InterruptedError``,
+    ``BrokenPipeError``, ``ConnectionAbortedError`` or
     ``netcompat.PeerResetError`` alone do not catch a reset, whether the call
     sends or receives: a reset is ``ConnectionResetError`` on every platform
     (a send may also see ``EPIPE``, but only a handler that covers
@@ -49,26 +85,79 @@ class UnguardedSocketIo(Rule):
 
     "Enclosing" means in the same function.  A handler around a nested
     ``def`` or a ``lambda`` does not guard its body, which runs later (a
-    thread target, a callback); but a nested function, a private method
+    thread target, a callback), except for a lambda called where it stands:
+    ``iter(lambda: sock.recv(n), b"")`` consumed in place (by a ``for``, a
+    comprehension, or as an argument: ``b"".join(iter(...))``) and
+    ``pytest.raises(E, lambda: ...)``.  A nested function, a private method
     (``self._send_packed()``) or a private module-level function whose every
     use in the file is a direct call at a guarded place is guarded by those
     calls.
 
-    An object is a socket when the file shows it: bound from
-    ``socket.socket()``, ``socket.create_connection()``,
-    ``socket.create_server()``, ``socket.socketpair()``, ``socket.fromfd()``
-    (also through ``from socket import *``), any ``.wrap_socket()``,
-    ``.accept()`` on a known socket, ``with socket.socket() as s``, or a
-    function or method of the same file whose every ``return`` gives one;
-    annotated ``socket.socket`` or ``ssl.SSLSocket`` (``Optional`` and ``|
-    None`` too); an instance attribute whose every assignment in the class
-    (or its bases in the same file) is one of those (``None`` aside); the
-    ``self.request`` / ``self.connection`` of a ``socketserver`` or
-    ``http.server`` request handler (``self.socket`` of a datagram handler
-    or a server).  A name with another kind of binding (a parameter without
-    annotation, a loop variable, a call of something unknown) is not a
-    socket.  Names alone (``sock``, ``conn``) count only with the
-    ``socket-name-heuristic`` option.
+    Not reported, because they cannot meet a reset: sends on a datagram
+    socket (``socket.socket(AF_INET, SOCK_DGRAM)``, a UDP server's
+    ``self.socket``, a datagram handler's socket) and every ``sendto()``.
+    UDP has no connection to reset: on Linux and macOS a send after an ICMP
+    "port unreachable" fails with ``ConnectionRefusedError`` (connected
+    sockets only), and Windows reports the ICMP error to the next receive.
+    Receives on a datagram socket are reported: on Windows that
+    ``recvfrom`` raises ``ConnectionResetError`` (WSAECONNRESET).  Nor is
+    I/O on the ends of ``socket.socketpair()`` in a file that starts no
+    other process (the wake-up pair of an event loop: both ends belong to
+    the program, so no peer can crash).
+
+    The rule can tell an object is a socket when the file shows it:
+
+    * what made it: ``socket.socket()``, ``socket.create_connection()``,
+      ``socket.create_server()``, ``socket.socketpair()``,
+      ``socket.fromfd()`` (also through ``from socket import *``, and
+      the same calls of ``gevent.socket`` and ``eventlet.green.socket``), any
+      ``.wrap_socket()``, the first item of an ``.accept()`` (unless its
+      receiver is known to be something else, such as a
+      ``multiprocessing`` listener), ``with socket.socket() as s``, or a
+      function or method of the same file whose every ``return`` gives one,
+      or a tuple holding one (``sock, addr = connect()``);
+    * its annotation: ``socket.socket`` or ``ssl.SSLSocket`` (``Optional``
+      and ``| None`` too);
+    * where it came from: for a parameter without annotation, the value
+      every call of the function in the file passes (direct calls,
+      ``threading.Thread(target=f, args=(conn,))``, ``executor.submit(f,
+      conn)``, ``selector.register(sock, events, f)``; for ``__init__``,
+      the calls of the class), so ``self.sock = sock`` in ``__init__``
+      gives the attribute what the callers pass; a ``for`` loop over the
+      result of ``select.select()`` over a list of known sockets (a list
+      bound in the file, with what ``append``/``add``/``extend`` put in
+      it); ``key.fileobj`` of a ``selectors`` selector every ``register()``
+      of which is given a known socket; an instance attribute whose every
+      assignment in the class (or its bases in the same file) is one of
+      those (``None`` aside); the ``self.request`` / ``self.connection`` of
+      a ``socketserver`` or ``http.server`` request handler
+      (``self.socket`` of a datagram handler or a server);
+    * how it is used, for a name or attribute nothing above decides (a
+      parameter nobody in the file calls, a loop variable): a method only
+      sockets have, called on it in the same function (for an attribute,
+      in the same class): ``getsockname``, ``recvfrom``, ``recvfrom_into``,
+      ``recvmsg``, ``sendmsg``, ``sendto``, ``connect_ex``,
+      ``getblocking``, ``setsockopt(level, option, value)``,
+      ``getsockopt(level, option)``, ``bind((host, port))``,
+      ``connect((host, port))``.  So ``sock.recvfrom(n)`` is evidence on
+      its own.  Methods that paramiko channels or streams have too
+      (``settimeout``, ``gettimeout``, ``setblocking``, ``getpeername``,
+      ``shutdown``, ``makefile``, ``sendall``, ``recv_into``, ``listen``,
+      ``detach``) count only on a name that reads like a socket (``sock``,
+      ``conn``, ``client_socket``): the name heuristic is part of the
+      evidence, never all of it.  ``fileno()`` with ``recv``/``send`` is no
+      evidence: multiprocessing connections have all three.  A method only
+      a look-alike has (ZeroMQ's ``send_multipart`` or two-argument
+      ``setsockopt``, multiprocessing's ``recv_bytes``/``poll``, paramiko's
+      ``recv_ready``/``exec_command``, websockets' ``ping``, a queue's
+      ``put``, a file's ``readline``/``flush``) rules usage evidence out,
+      and so does an I/O call that takes a socket as its first argument
+      (``proactor.recv(sock, n)``: the receiver works on sockets) and a
+      binding from a call the rule knows returns something else (``zmq``, ``multiprocessing``, ``queue``, ``asyncio``,
+      ``subprocess``, ``open()``, a class of the file).
+
+    With the ``socket-name-heuristic`` option, a name alone (``sock``,
+    ``conn``) is enough.
 
     ## Why is this bad?
     A peer that crashes, times out, or closes with unread data makes the next
@@ -78,6 +167,12 @@ class UnguardedSocketIo(Rule):
     thread or the server loop, and how often it happens depends on the
     platform's TCP stack, so code that never saw it on one OS crashes on
     another.
+
+    In test code an uncaught reset is what should happen: it fails the test,
+    which is how a test says "the peer went away".  So test files
+    (``test_*.py``, ``*_test.py``, ``conftest.py``, anything under a
+    ``test/`` or ``tests/`` folder) are not checked unless
+    ``include-test-files`` is on.
 
     ## Example
     ```python
@@ -100,37 +195,51 @@ class UnguardedSocketIo(Rule):
     ``netcompat.PeerResetError`` where it makes sense.
 
     ## Fix safety
-    Unsafe, and only for the plain statement ``data = sock.recv(n)``: it
-    wraps it in a ``try`` that turns a reset into end of stream (``b""``),
-    which the usual ``if not data: break`` loop already handles.  Code that
-    told a reset from a clean close by the exception now sees a clean close.
-    Other shapes get no fix: the message says what to do.
+    Unsafe, and only for the plain statement ``data = sock.recv(n)``.  When
+    the next statement already turns an empty read into the code's own error
+    (``if not data: raise ConnectionClosed(...)``, or ``data == b""``,
+    ``len(data) == 0``), the fix raises that same error from the reset:
+    ``except ConnectionResetError as exc: raise ConnectionClosed(...) from
+    exc``, so callers see the error they already handle, with the reset as
+    its cause.  Otherwise it wraps the statement in a ``try`` that turns a
+    reset into end of stream (``b""``), which the usual ``if not data:
+    break`` loop already handles.  Either way, code that told a reset from a
+    clean close by the exception now sees the other.  Other shapes get no
+    fix: the message says what to do.
 
     ## Known problems
     The receiver's type is inferred from this file, not proven: a socket
-    passed in without an annotation, made by a function of another module,
-    or stored on an attribute from outside the class is not seen (turn on
-    ``socket-name-heuristic`` to trust names like ``sock`` and ``conn``, at
-    the price of multiprocessing connections and websockets).  A handler in
-    a caller is seen only for nested functions and private functions and
-    methods, so a
-    public method of a library that lets the error reach its caller on
-    purpose, or a request handler that relies on ``socketserver`` printing
-    the traceback, is reported: mark it ``# noqa: NC101`` or decorate it
-    with ``@netcompat.normalize()``.  ``asyncio``'s ``loop.sock_recv(sock,
-    n)`` and friends are not checked.
+    passed in by another module, made by a function of another module, or
+    stored on an attribute from outside the class is not seen unless its
+    usage shows it (or ``socket-name-heuristic`` is on, at the price of
+    multiprocessing connections and websockets).  A paramiko channel named
+    like a socket and used with ``settimeout`` is taken for one.  Windows
+    documents WSAECONNRESET for ``sendto`` too, but the ICMP error is
+    reported to receives in practice, so datagram sends are not reported;
+    and a ``send`` on a datagram socket whose type the file does not show
+    (a parameter, a type from ``getaddrinfo()``) is reported like a stream
+    socket's.
+    A handler in a caller is seen only for nested functions and private
+    functions and methods, so a public method of a library that lets the
+    error reach its caller on purpose, or a request handler that relies on
+    ``socketserver`` printing the traceback, is reported: mark it ``# noqa:
+    NC101`` or decorate it with ``@netcompat.normalize()``.  ``asyncio``'s
+    ``loop.sock_recv(sock, n)`` and friends are not checked.  Test files are
+    recognised by their path alone.
     """
 
     CODE = "NC101"
     NAME = "unguarded-socket-io"
     MESSAGE = (
-        "{call}() raises ConnectionResetError when the peer resets the connection, "
+        "{call} raises ConnectionResetError when the peer resets the connection, "
         "and no handler around it catches that; {advice}"
     )
     FIX_TITLE = "Treat a reset as end of stream: wrap in try/except ConnectionResetError"
+    #: The title of the fix that raises the code's own closed-connection error.
+    OWN_ERROR_FIX_TITLE = "Raise the code's own closed-connection error from a reset"
     FIX_SAFETY = "unsafe"
     REQUIRES_TEXT = ("recv", "send", "makefile", "rfile", "wfile")
-    OPTIONS = {HEURISTIC_OPTION: False}
+    OPTIONS = {HEURISTIC_OPTION: False, TEST_FILES_OPTION: False}
 
     VALID = [
         Valid(
@@ -152,6 +261,25 @@ class UnguardedSocketIo(Rule):
             "import contextlib, socket\nsock = socket.socket()\nwith contextlib.suppress(OSError):\n"
             "    sock.sendall(b'bye')\n",
             id="suppress",
+        ),
+        Valid(
+            "import socket\nsock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            "sock.sendto(b'ping', ('h', 9))\n",
+            id="datagram-send",
+        ),
+        Valid(
+            "import socket\nrsock, wsock = socket.socketpair()\nwsock.send(b'\\0')\n"
+            "rsock.recv(1)\n",
+            id="socketpair-wakeup",
+        ),
+        Valid(
+            "import pytest, socket\ndef check(sock: socket.socket):\n"
+            "    with pytest.raises(ConnectionResetError):\n        sock.recv(1)\n",
+            id="pytest-raises",
+        ),
+        Valid(
+            "def pump(chan):\n    chan.settimeout(5)\n    return chan.recv(1024)\n",
+            id="lookalike-method-on-other-name",
         ),
     ]
     INVALID = [
@@ -200,32 +328,100 @@ class UnguardedSocketIo(Rule):
             unsafe=True,
             id="accepted",
         ),
+        Invalid(
+            "import socket, threading\ndef handle(client):\n    client.sendall(b'hi')  # error\n"
+            "srv = socket.create_server(('', 0))\nconn, addr = srv.accept()\n"
+            "threading.Thread(target=handle, args=(conn,)).start()\n",
+            None,
+            unsafe=True,
+            id="parameter-passed-a-socket",
+        ),
+        Invalid(
+            "def serve(sock):\n    while True:\n        data, addr = sock.recvfrom(2048)  # error\n",
+            None,
+            unsafe=True,
+            message="sock.recvfrom() raises ConnectionResetError",
+            id="recvfrom-is-evidence",
+        ),
+        Invalid(
+            "import socket\ns = socket.create_connection(('h', 80))\nrecv = s.recv\n"
+            "reply = recv(4096)  # error\n",
+            "import socket\ns = socket.create_connection(('h', 80))\nrecv = s.recv\n"
+            'try:\n    reply = recv(4096)  # error\nexcept ConnectionResetError:\n    reply = b""\n',
+            unsafe=True,
+            message="recv() (bound to s.recv) raises",
+            id="bound-method-alias",
+        ),
+        Invalid(
+            "import socket\nclass ConnectionClosed(Exception):\n    pass\n"
+            "def read(sock: socket.socket) -> bytes:\n    data = sock.recv(4096)  # error\n"
+            "    if not data:\n        raise ConnectionClosed('peer closed')\n    return data\n",
+            "import socket\nclass ConnectionClosed(Exception):\n    pass\n"
+            "def read(sock: socket.socket) -> bytes:\n    try:\n"
+            "        data = sock.recv(4096)  # error\n    except ConnectionResetError as exc:\n"
+            "        raise ConnectionClosed('peer closed') from exc\n"
+            "    if not data:\n        raise ConnectionClosed('peer closed')\n    return data\n",
+            unsafe=True,
+            id="own-closed-error-fix",
+        ),
     ]
 
     def __init__(self, model: Model, context: RuleContext | None = None) -> None:
         super().__init__(model, context)
-        self._sockets = SocketInference(model, heuristic=bool(self.option(HEURISTIC_OPTION)))
+        self._sockets = SocketInference.of(model, heuristic=bool(self.option(HEURISTIC_OPTION)))
         self._guards = ResetGuards(model)
+        self._alias_names: frozenset[str] | None = None
+
+    def run(self) -> None:
+        """Visit the calls, unless this is a test file and the option leaves them out."""
+        if is_test_file(self.context.path) and not self.option(TEST_FILES_OPTION):
+            return
+        super().run()
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        if not isinstance(func, ast.Attribute):
-            return
-        method = func.attr
-        receiver = func.value
-        if method in SOCKET_IO_METHODS:
-            if not self._sockets.is_socket(receiver):
+        kind: Kind | None
+        alias: ast.Attribute | None = None
+        if isinstance(func, ast.Attribute):
+            method = func.attr
+            receiver = func.value
+            if method in SOCKET_IO_METHODS:
+                kind = self._sockets.kind(receiver)
+            elif method in STREAM_IO_METHODS:
+                kind = self._sockets.stream_kind(receiver)
+            elif method in self._aliases():
+                alias, kind = self._alias_of(func)
+            else:
                 return
-        elif method not in STREAM_IO_METHODS or not self._sockets.is_stream(receiver):
+        elif isinstance(func, ast.Name) and func.id in self._aliases():
+            alias, kind = self._alias_of(func)
+        else:
+            return
+        if alias is not None:
+            method = alias.attr
+            receiver = alias.value
+        if kind is None or not _can_see_reset(kind, method):
             return
         if self._guards.guarded(node):
             return
-        call = f"{self._sockets.describe(receiver)}.{method}"
+        described = f"{self._sockets.describe(receiver)}.{method}"
+        call = f"{described}()"
+        if alias is not None:
+            call = f"{self._sockets.describe(func)}() (bound to {described})"
         self.report(
             node,
             self.MESSAGE.format(call=call, advice=_advice(method, receiver)),
             fix=self._fix(node, method),
         )
+
+    def _aliases(self) -> frozenset[str]:
+        if self._alias_names is None:
+            self._alias_names = self._sockets.alias_names()
+        return self._alias_names
+
+    def _alias_of(self, func: ast.expr) -> tuple[ast.Attribute | None, Kind | None]:
+        found = self._sockets.bound_method(func)
+        return (None, None) if found is None else found
 
     def _fix(self, call: ast.Call, method: str) -> Fix | None:
         """``data = sock.recv(n)`` alone on its line: wrap it in try/except."""
@@ -237,7 +433,85 @@ class UnguardedSocketIo(Rule):
         target = assign.targets[0]
         if not isinstance(target, ast.Name) or not on_own_line(self.model, assign):
             return None
+        own = self._own_closed_error(assign, target.id)
+        if own is not None:
+            return Fix(reset_as_own_error(*own), "unsafe", self.OWN_ERROR_FIX_TITLE, target=assign)
         return Fix(reset_as_end_of_stream(target.id), "unsafe", self.FIX_TITLE or "", target=assign)
+
+    def _own_closed_error(self, assign: ast.Assign, name: str) -> tuple[str, str] | None:
+        """``(exception source, name to bind the reset to)`` when the statement
+        after ``assign`` is ``if not name: raise Error(...)``."""
+        follow = _next_statement(self.model, assign)
+        if not (
+            isinstance(follow, ast.If)
+            and not follow.orelse
+            and _tests_empty(follow.test, name)
+            and len(follow.body) == 1
+        ):
+            return None
+        raised = follow.body[0]
+        if not isinstance(raised, ast.Raise) or raised.exc is None or raised.cause is not None:
+            return None
+        if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(raised.exc)):
+            return None  # the error says what was read: b"" says it as well
+        text = self.model.segment(raised.exc)
+        try:
+            ast.parse(text, mode="eval")
+        except SyntaxError:
+            return None
+        bound = unused_name(self.model, assign, _EXCEPTION_NAMES)
+        return None if bound is None else (text, bound)
+
+
+def _can_see_reset(kind: Kind, method: str) -> bool:
+    """Whether ``method`` on a socket of this kind can raise a reset."""
+    if kind == "pair":
+        return False  # both ends belong to this program
+    if method in DATAGRAM_SENDS:
+        return False  # only datagram sockets send to an address
+    return not (kind == "datagram" and method in SEND_METHODS)
+
+
+def _next_statement(model: Model, statement: ast.stmt) -> ast.stmt | None:
+    """The statement after ``statement`` in its block, if any."""
+    parent = model.parent(statement)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list):
+            for index, candidate in enumerate(block):
+                if candidate is statement:
+                    return block[index + 1] if index + 1 < len(block) else None
+    return None
+
+
+def _tests_empty(test: ast.expr, name: str) -> bool:
+    """``not name``, ``name == b""`` (either side) or ``len(name) == 0``."""
+
+    def is_name(node: ast.expr) -> bool:
+        return isinstance(node, ast.Name) and node.id == name
+
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return is_name(test.operand)
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+    ):
+        return False
+    left, right = test.left, test.comparators[0]
+    for one, other in ((left, right), (right, left)):
+        if is_name(one) and isinstance(other, ast.Constant) and other.value in (b"", ""):
+            return True
+        if (
+            isinstance(one, ast.Call)
+            and isinstance(one.func, ast.Name)
+            and one.func.id == "len"
+            and len(one.args) == 1
+            and is_name(one.args[0])
+            and isinstance(other, ast.Constant)
+            and other.value == 0
+            and type(other.value) is int
+        ):
+            return True
+    return False
 
 
 def _advice(method: str, receiver: ast.expr) -> str:

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import NamedTuple
 
+from netcompat.errno_table import WSA_EQUAL_ON_WINDOWS, WSA_NAMES
+
+from ..analysis.errno_reads import errno_name_of, errno_writer, int_literal
 from ..analysis.exceptions import catches, class_of, handler_types, is_os_error
 from ..analysis.guards import (
     WINDOWS_ONLY_MODULES,
     guarded_against,
     mentions_platform,
+    named_for_windows,
     platform_guarded,
     runs_only_on_windows,
     windows_module_tested,
     windows_only_file,
 )
 from ..analysis.model import Model
+from ..fixing.errno_fixes import winerror_compare_rewritten
 from ..fixing.getattr import default_added, getattr_read
 from ..rule import Fix, Invalid, Rule, Valid
 
@@ -36,26 +42,37 @@ class WinerrorAttribute(Rule):
     whose type the rule cannot see), and ``getattr(X, "winerror")`` without a
     default, when no guard protects them.  A guard is ``hasattr(X,
     "winerror")`` (in an enclosing ``if``, on the left of an ``and``, or
-    earlier in the same function), a platform check (``sys.platform``,
-    ``os.name``, an ``IS_WINDOWS`` flag), a ``try`` that catches
-    ``AttributeError``, or code that runs only on Windows:
+    earlier in the same function; ``not hasattr(X, "winerror") or ...``),
+    a platform check (``sys.platform``, ``os.name``, an ``IS_WINDOWS``
+    flag; an earlier ``if sys.platform != "win32": return`` or ``assert
+    sys.platform == "win32"``), a ``try`` that catches ``AttributeError``,
+    or code that runs only on Windows:
 
-    - a file that says so at its top: an unguarded import of ``msvcrt``,
-      ``_winapi``, ``win32api``... (``importlib.import_module("_winapi")``
-      too), an ``assert sys.platform == "win32"``, or ``if sys.platform !=
-      "win32": raise ImportError(...)``;
+    - a file that says so: its name (``_io_windows.py``,
+      ``windows_events.py``, ``test_win32.py``), or at its top an
+      unguarded import of ``msvcrt``, ``_winapi``, ``win32api``...
+      (``importlib.import_module("_winapi")`` too) or of the project's own
+      Windows module (``from ._windows_cffi import kernel32``, ``from .
+      import _overlapped``), an ``assert sys.platform == "win32"``, ``if
+      sys.platform != "win32": raise ImportError(...)``, or ``pytestmark =
+      pytest.mark.skipif(sys.platform != "win32", ...)``;
     - what follows such an import in the same block (the rest of a ``try``
       body after ``from nt import x``, of a function after ``import _wmi``),
       and the ``else:`` of a ``try`` whose body has one, with the functions
       defined there (``ntpath``'s ``realpath``); not its ``except
       ImportError:``, which runs where the import failed;
+    - what follows a statement that evaluates ``WindowsError`` (``with
+      self.assertRaises(WindowsError) as cm:``): elsewhere it raises
+      ``NameError``;
     - a function whose name says Windows (``_windows_code``,
       ``test_WindowsError``, ``_nt_readlink``; not ``rewind``);
     - a test decorated ``@unittest.skipUnless(sys.platform == "win32",
       ...)`` or ``@skipIf(os.name != "nt", ...)`` (``pytest.mark.skipif``
-      too), or a method of a class so decorated;
+      too, and a decorator assigned once to a name first), a method of a
+      class so decorated, or a class whose ``pytestmark`` says so;
     - an ``except`` clause that catches only classes of Windows-only modules
-      (``except pywintypes.error as e:``).
+      (``except pywintypes.error as e:``), or names ``WindowsError``, which
+      off Windows raises ``NameError`` instead of running the clause.
 
     ## Why is this bad?
     ``OSError`` has a ``winerror`` attribute only on Windows.  Elsewhere the
@@ -72,18 +89,42 @@ class WinerrorAttribute(Rule):
     ## Use instead
     ```python
     except OSError as e:
-        if getattr(e, "winerror", None) == 10054:
+        if e.errno == errno.ECONNRESET:
             reconnect()
     ```
-    Better still, test the portable ``ConnectionResetError`` or
-    ``e.errno == errno.ECONNRESET`` (NC001/NC008 help with that).
+    A WinSock error carries its code as ``errno`` too, and on Windows
+    ``errno.ECONNRESET`` is 10054; elsewhere it is that platform's reset.
+    For a code with no portable twin (``64``, ``ERROR_NETNAME_DELETED``):
+    ```python
+    except OSError as e:
+        if getattr(e, "winerror", None) == 64:
+            reconnect()
+    ```
 
     ## Fix safety
-    Safe: ``e.winerror`` becomes ``getattr(e, "winerror", None)``.  On
-    Windows every ``OSError`` has the attribute, so the value is the same;
+    Safe, both ways.  A comparison of ``e.winerror`` with WinSock codes whose
+    ``errno`` constant has the same value on Windows (10054, 10053, 10035...,
+    as numbers or as ``errno.WSAECONNRESET``), where ``e`` is caught as an
+    ``OSError`` (or is a parameter annotated so), becomes the same
+    comparison of ``e.errno`` with the constants: ``e.winerror == 10054``
+    becomes ``e.errno == errno.ECONNRESET``, ``e.winerror in (10054,
+    10053)`` becomes ``e.errno in (errno.ECONNRESET, errno.ECONNABORTED)``.
+    On Windows CPython sets ``errno`` to the WinSock code of a WinSock
+    error (``winerror_to_errno()`` passes 10000-11999 through but for the
+    six codes, such as 10009, whose constants differ, which are left out),
+    so the test is unchanged there (but for an ``OSError`` built by hand
+    with that ``errno`` and no ``winerror``); elsewhere it now catches the
+    same error instead of crashing.  ``import errno`` is added if missing.
+
+    Any other read becomes ``getattr(e, "winerror", None)``.  On Windows
+    every ``OSError`` has the attribute, so the value is the same;
     elsewhere ``None`` compares unequal to every code, which is what the
-    check means there.  No fix when ``getattr`` is rebound in the file, nor
-    for ``del``/augmented assignments.
+    check means there (it stops the crash; the error itself stays
+    unrecognised off Windows, which the message says when a portable test
+    exists).  That is the fix for an object caught as ``Exception`` or
+    not caught at all, which may be a ``pywintypes.error`` with
+    ``winerror`` and no ``errno``.  No fix when ``getattr`` is rebound in
+    the file, nor for ``del``/augmented assignments.
 
     ## Known problems
     What ``X`` is, is inferred locally: a name bound by ``except C as X`` is an
@@ -96,7 +137,16 @@ class WinerrorAttribute(Rule):
     one and is reported.  Guards in a caller, or a platform check stored in a
     variable with an unusual name, are not seen.  Modules that fail to import
     off Windows are a fixed list: ``from ctypes import windll`` or a vendored
-    Windows-only package does not mark its ``try:`` as Windows-only.
+    Windows-only package does not mark its ``try:`` as Windows-only, and an
+    absolute import of the project's own Windows module
+    (``from trio._core._windows_cffi import ...``) is not told apart from a
+    portable module named for Windows (``twisted.python.win32``).  A
+    relative import of a project module named for Windows is taken as
+    Windows-only even where the module imports everywhere.  An early exit
+    on a platform test counts whatever its direction, as elsewhere.  The
+    errno fix needs every compared value to be such a WinSock code: in
+    ``e.winerror in (64, 10054)`` the Win32 code 64 has no portable twin, so
+    the ``getattr`` fix is offered.
     """
 
     CODE = "NC003"
@@ -133,12 +183,20 @@ class WinerrorAttribute(Rule):
     ]
     INVALID = [
         Invalid(
-            "try:\n    work()\nexcept OSError as e:\n    if e.winerror == 10054:  # error\n"
+            "import errno\ntry:\n    work()\nexcept OSError as e:\n"
+            "    if e.winerror == 10054:  # error\n        reconnect()\n",
+            "import errno\ntry:\n    work()\nexcept OSError as e:\n"
+            "    if e.errno == errno.ECONNRESET:  # error\n        reconnect()\n",
+            message="`e.errno == errno.ECONNRESET` is the same test on Windows",
+            id="except-oserror-winsock-code",
+        ),
+        Invalid(
+            "try:\n    work()\nexcept OSError as e:\n    if e.winerror == 64:  # error\n"
             "        reconnect()\n",
             "try:\n    work()\nexcept OSError as e:\n"
-            '    if getattr(e, "winerror", None) == 10054:  # error\n        reconnect()\n',
+            '    if getattr(e, "winerror", None) == 64:  # error\n        reconnect()\n',
             message="`e.winerror` exists only on Windows",
-            id="except-oserror",
+            id="except-oserror-win32-code",
         ),
         Invalid(
             "import socket\ntry:\n    work()\nexcept socket.error as err:\n"
@@ -180,12 +238,13 @@ class WinerrorAttribute(Rule):
 
     def run(self) -> None:
         model = self.model
-        if windows_only_file(model):
+        if windows_only_file(model) or named_for_windows(self.context.path):
             return
         #: Where a function (None: outside any) first returns early on a platform test.
         self._platform_exits: dict[ast.AST | None, Position] = {}
         #: Where ``hasattr(X, "winerror")`` is first asked, by function and ``X``.
         self._probes: dict[tuple[ast.AST | None, str], Position] = {}
+
         for statement in model.nodes(ast.If):
             if _exits(statement) and mentions_platform(statement.test):
                 self._platform_exits.setdefault(_function(model, statement), _start(statement))
@@ -213,6 +272,15 @@ class WinerrorAttribute(Rule):
         if not self._may_be_exception(obj) or self._guarded(node, obj):
             return
         model = self.model
+        test = None if getattr_call else self._errno_test(node, obj)
+        if test is not None and self._caught_as_oserror(obj):
+            message = (
+                f"`{model.segment(node)}` exists only on Windows: AttributeError on Linux and "
+                f"macOS; `{test.text}` is the same test on Windows (a WinSock error carries its "
+                "code as errno too) and right everywhere"
+            )
+            self.report(node, message, fix=test.fix)
+            return
         # The object as written, its own parentheses included: ``(a or b)``.
         span = model.span(node)
         after = _after_opening(model, node) if getattr_call else (span.line, span.column)
@@ -228,7 +296,109 @@ class WinerrorAttribute(Rule):
             )
         else:
             message = self.MESSAGE.format(target=model.segment(node), obj=text)
+        if test is not None:
+            message += f"; if `{text}` is an OSError, `{test.text}` is right everywhere"
         self.report(node, message, fix=fix)
+
+    def _errno_test(self, node: ast.expr, obj: ast.expr) -> _ErrnoTest | None:
+        """``X.winerror == 10054`` as the portable ``X.errno == errno.ECONNRESET``, with its fix.
+
+        For WinSock codes whose ``errno`` constant has the same value on
+        Windows (``WSA_EQUAL_ON_WINDOWS``), written as numbers or as
+        ``errno.WSAECONNRESET``/``errno.ECONNRESET``: CPython gives a WinSock
+        error that code as ``errno`` too, so on Windows the test is
+        unchanged, and elsewhere it becomes the same error's test.  The fix
+        is safe when ``X`` is an ``OSError`` (:meth:`_caught_as_oserror`);
+        otherwise the read keeps the ``getattr`` fix, since an object with
+        ``winerror`` but no ``errno`` (``pywintypes.error``) would change.
+        """
+        compared = self._compared(node)
+        if compared is None:
+            return None
+        comparison, names, negated, subject_first = compared
+        model = self.model
+        writer = errno_writer(model, comparison, names)
+        if writer is None:
+            return None
+        span = model.span(node)
+        text = model.written(obj, (span.line, span.column))
+        spelled = [writer.spelled(name) for name in dict.fromkeys(names)]
+        if len(spelled) == 1:
+            check = f"{text}.errno {'!=' if negated else '=='} {spelled[0]}"
+        else:
+            check = f"{text}.errno {'not in' if negated else 'in'} ({', '.join(spelled)})"
+        fix = Fix(
+            winerror_compare_rewritten(names, writer.prefix, negated, subject_first),
+            "safe",
+            f"Use {check}",
+            target=comparison,
+            imports=writer.imports,
+        )
+        return _ErrnoTest(check, fix)
+
+    def _compared(self, node: ast.expr) -> tuple[ast.Compare, list[str], bool, bool] | None:
+        """``X.winerror OP values`` around ``node``: the comparison, the errno names, ``!=``, side."""
+        comparison = self.model.parent(node)
+        if not isinstance(comparison, ast.Compare) or len(comparison.ops) != 1:
+            return None
+        operator, right = comparison.ops[0], comparison.comparators[0]
+        if comparison.left is node:
+            subject_first, other = True, right
+        elif right is node and isinstance(operator, (ast.Eq, ast.NotEq)):
+            subject_first, other = False, comparison.left
+        else:
+            return None
+        if isinstance(operator, (ast.In, ast.NotIn)):
+            if not isinstance(other, (ast.Tuple, ast.List, ast.Set)) or not other.elts:
+                return None
+            values = list(other.elts)
+        elif isinstance(operator, (ast.Eq, ast.NotEq)):
+            values = [other]
+        else:
+            return None
+        names = [self._winsock_name(value) for value in values]
+        if any(name is None for name in names):
+            return None
+        negated = isinstance(operator, (ast.NotEq, ast.NotIn))
+        return comparison, [name for name in names if name is not None], negated, subject_first
+
+    def _winsock_name(self, value: ast.expr) -> str | None:
+        """The errno name of a WinSock code ``errno.NAME`` equals on Windows (10054, ``errno.WSAECONNRESET``)."""
+        number = int_literal(value)
+        if number is not None:
+            return next(
+                (fact.name for name, fact in WSA_NAMES.items()
+                 if fact.wsa == number and name in WSA_EQUAL_ON_WINDOWS),
+                None,
+            )  # fmt: skip
+        name = errno_name_of(self.model, value)
+        if name is not None:
+            return name if f"WSA{name}" in WSA_EQUAL_ON_WINDOWS else None
+        for qualified in self.model.imported_names(value):
+            module, _, constant = qualified.rpartition(".")
+            if module == "errno" and constant in WSA_EQUAL_ON_WINDOWS:
+                return WSA_NAMES[constant].name
+        return None
+
+    def _caught_as_oserror(self, obj: ast.expr) -> bool:
+        """Whether ``obj`` is an ``OSError``: caught only as one, or a parameter annotated so."""
+        model = self.model
+        if not isinstance(obj, ast.Name):
+            return False
+        if model.bound_only_by_except(obj):
+            handler = model.binding_handler(obj)
+            if handler is None or (
+                _TRY_STAR is not None and isinstance(model.parent(handler), _TRY_STAR)
+            ):
+                return False
+            types = handler_types(model, handler)
+            return bool(types) and all(t is not None and is_os_error(t) for t in types)
+        bindings = model.value_bindings(obj)
+        if len(bindings) != 1 or not isinstance(bindings[0].node, ast.arg):
+            return False
+        annotation = bindings[0].node.annotation
+        caught = class_of(model, annotation) if annotation is not None else None
+        return caught is not None and is_os_error(caught)
 
     def _quoted(self, node: ast.AST) -> str:
         """``"winerror"`` as a literal that may stand at ``node`` (inside an f-string too)."""
@@ -302,6 +472,13 @@ class WinerrorAttribute(Rule):
 
 
 _TRY_STAR: type[ast.AST] | None = getattr(ast, "TryStar", None)
+
+
+class _ErrnoTest(NamedTuple):
+    """The portable errno test of a ``winerror`` comparison: its text and the fix writing it."""
+
+    text: str
+    fix: Fix
 
 
 def _start(node: ast.AST) -> Position:

@@ -61,14 +61,14 @@ class UdpHandler(socketserver.DatagramRequestHandler):
         # rfile and wfile are in-memory buffers here, not the socket.
         data = self.rfile.read()
         self.wfile.write(data)
-        self.socket.sendto(b"ack", self.client_address)  # NC101
+        self.socket.sendto(b"ack", self.client_address)  # a UDP send meets no reset
 
 
 class RawUdpHandler(socketserver.BaseRequestHandler):
     def handle(self):
         data, sock = self.request
-        sock.sendto(data.upper(), self.client_address)  # NC101
-        self.request[1].sendto(b"done", self.client_address)  # NC101
+        sock.sendto(data.upper(), self.client_address)  # a UDP send meets no reset
+        self.request[1].sendto(b"done", self.client_address)
 
 
 class ApiHandler(BaseHTTPRequestHandler):

@@ -14,7 +14,7 @@ RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 def handle_request(client_socket):
     # Simulate request processing
     response = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
-    client_socket.sendall(response)
+    client_socket.sendall(response)  # NC101
     # Add a small delay to avoid GIL-related races
     time.sleep(0.01)  # NC102
     client_socket.close()  # Ideally should send FIN
@@ -121,7 +121,7 @@ class Listener:
 
     def broadcast(self, message):
         for client in self.clients:
-            client.sendall(message)
+            client.sendall(message)  # NC101
 
     def accept_one(self):
         conn, _ = self.sock.accept()

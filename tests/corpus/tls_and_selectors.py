@@ -102,8 +102,8 @@ def main(port: int):
 
 def socketpair_wakeup():
     rsock, wsock = socket.socketpair()
-    wsock.send(b"\0")  # NC101
-    return rsock.recv(1)  # NC101
+    wsock.send(b"\0")  # both ends are ours: no peer to reset
+    return rsock.recv(1)
 
 
 def from_fd(fd: int):

@@ -32,7 +32,7 @@ def client(host="localhost"):
 
 def pair():
     left, right = socketpair()
-    left.sendall(b"x")  # NC101
+    left.sendall(b"x")  # both ends are ours: no peer to reset
     return right
 
 

@@ -2,7 +2,8 @@
 
 On Windows a recvfrom() after a datagram was answered by ICMP "port
 unreachable" raises ConnectionResetError (WSAECONNRESET), so UDP receive
-loops need the same guard as TCP ones.
+loops need the same guard as TCP ones.  Sends meet no reset (UDP has no
+connection to reset), so they are left alone.
 """
 
 import socket
@@ -18,7 +19,7 @@ class StatsClient:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 
     def incr(self, name, value=1):
-        self.sock.sendto(f"{name}:{value}|c".encode(), self.addr)  # NC101
+        self.sock.sendto(f"{name}:{value}|c".encode(), self.addr)  # a UDP send meets no reset
 
     def gauge(self, name, value):
         try:
@@ -33,7 +34,7 @@ def serve(port):
     while True:
         data, addr = sock.recvfrom(MAX_DATAGRAM)  # NC101
         if data == b"ping":
-            sock.sendto(b"pong", addr)  # NC101
+            sock.sendto(b"pong", addr)
 
 
 def serve_windows_safe(port):
@@ -45,13 +46,13 @@ def serve_windows_safe(port):
             n, addr = sock.recvfrom_into(buf)
         except ConnectionResetError:
             continue  # ICMP port unreachable from an earlier sendto (Windows)
-        sock.sendto(bytes(buf[:n]), addr)  # NC101
+        sock.sendto(bytes(buf[:n]), addr)
 
 
 def query(server, payload, timeout=1.0):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(timeout)
-        sock.sendto(payload, server)  # NC101
+        sock.sendto(payload, server)
         try:
             reply, _ = sock.recvfrom(MAX_DATAGRAM)  # NC101
         except socket.timeout:
@@ -75,6 +76,6 @@ def ntp_time(server="pool.ntp.org"):
 
 def heartbeat(sock: socket.socket, addr, count):
     for _ in range(count):
-        sock.sendto(b"beat", addr)  # NC101
+        sock.sendto(b"beat", addr)
         time.sleep(1)
     sock.close()
