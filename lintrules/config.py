@@ -11,13 +11,13 @@ neither the rules nor libcst.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import functools
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from . import rules as registry
@@ -29,10 +29,15 @@ if TYPE_CHECKING:
     from .rule import FixStyle
     from .rule import RuleBase as Rule
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.9 and 3.10
-    import tomli as tomllib
+
+def _toml() -> ModuleType:
+    """``tomllib`` (``tomli`` before 3.11), imported when a file is read, not at start-up."""
+    if sys.version_info >= (3, 11):
+        import tomllib as toml
+    else:  # pragma: no cover - exercised on 3.9 and 3.10
+        import tomli as toml
+    return toml
+
 
 SECTION = "tool.netcompat-lint"
 #: The tool's own configuration file: the same keys as ``[tool.netcompat-lint]``, at the top level.
@@ -251,7 +256,7 @@ def _mentions_us_cached(pyproject: Path, mtime_ns: int, size: int, inode: int) -
     del mtime_ns, size, inode  # the cache key: a changed file is read again
     try:
         with open(pyproject, "rb") as handle:
-            document = tomllib.load(handle)
+            document = _toml().load(handle)
     except (OSError, ValueError):
         return True  # a broken pyproject.toml is reported, as ruff does, not skipped
     tool = document.get("tool", {})
@@ -267,17 +272,20 @@ def _looks_like_ours(name: str) -> bool:
     folded = name.lower().replace("_", "-").replace(".", "-")
     if folded.startswith("netcompat"):
         return True
+    import difflib
+
     return bool(difflib.get_close_matches(folded, ["netcompat-lint"], n=1, cutoff=0.8))
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
+    toml = _toml()
     try:
         with open(path, "rb") as handle:
-            document: dict[str, Any] = tomllib.load(handle)
+            document: dict[str, Any] = toml.load(handle)
             return document
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from error
-    except tomllib.TOMLDecodeError as error:
+    except toml.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from error
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: not UTF-8 ({error.reason})") from error
@@ -366,6 +374,8 @@ def config_from_table(
             options[key] = value
         else:
             known = sorted([*_KEYS, *rule_options])
+            import difflib
+
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
             raise ConfigError(f"{where}: unknown key {key!r} ({hint})")

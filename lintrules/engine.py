@@ -6,7 +6,8 @@ The pipeline for one file, cheapest step first:
    ``REQUIRES_TEXT``; most files stop here;
 2. parse with :mod:`ast`, build the file's semantic model once
    (:class:`lintrules.analysis.Model`) and run every rule on it; ``# noqa``
-   comments hide findings;
+   comments hide findings (a source over 1 MB, when no fix is wanted, a
+   group of top-level statements at a time: :func:`_lint_in_pieces`);
 3. only when a finding's fix is wanted (``--fix``, ``--diff``, the edits of
    JSON/SARIF output): :mod:`lintrules.fixing.cst_pass` parses the file with
    libcst and carries each fix over to its tree;
@@ -24,7 +25,9 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import gc
+import itertools
 import re
 import sys
 import warnings
@@ -62,6 +65,11 @@ MAX_FIX_PASSES = 8
 CHUNKED_PARSE_CHARS = 512 * 1024
 #: About how long each piece is.
 _CHUNK_CHARS = 128 * 1024
+#: Sources longer than this are linted a group of pieces at a time, when no
+#: fix edit is wanted (see :func:`_lint_in_pieces`).
+PIECEWISE_LINT_CHARS = 1024 * 1024
+#: About how long each group of pieces is.
+_GROUP_CHARS = 512 * 1024
 #: Where a piece may start: a line that opens a top-level statement, not an
 #: ``else``/``elif``/``except``/``finally`` clause of the one before it.
 _TOP_LEVEL_START = re.compile(
@@ -92,6 +100,22 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
+def _pieces(text: str) -> Iterator[tuple[int, int, list[ast.stmt]]]:
+    """Each piece of ``text`` (see :func:`parse`) parsed alone: first line, last line, statements.
+
+    Raises SyntaxError or ValueError when a piece does not parse, which may
+    only mean that a cut was made in the wrong place.
+    """
+    cuts = _cuts(text)
+    lines_before = 0
+    for start, end in zip(cuts, cuts[1:]):
+        piece = text[start:end]
+        lines = piece.count("\n") + piece.count("\r") - piece.count("\r\n")
+        # No local names the tree: a suspended generator would keep it alive.
+        yield lines_before + 1, lines_before + max(lines, 1), ast.parse("\n" * lines_before + piece).body
+        lines_before += lines
+
+
 def parse(text: str) -> ast.Module:
     """``ast.parse(text)``, a piece at a time for a long source.
 
@@ -105,20 +129,15 @@ def parse(text: str) -> ast.Module:
     """
     if len(text) <= CHUNKED_PARSE_CHARS:
         return ast.parse(text)
-    cuts = _cuts(text)
     body: list[ast.stmt] = []
-    type_ignores: list[ast.TypeIgnore] = []
-    lines_before = 0
     try:
-        for start, end in zip(cuts, cuts[1:]):
-            piece = text[start:end]
-            tree = ast.parse("\n" * lines_before + piece)
-            body.extend(tree.body)
-            type_ignores.extend(tree.type_ignores)
-            lines_before += piece.count("\n") + piece.count("\r") - piece.count("\r\n")
+        for _, _, statements in _pieces(text):
+            body.extend(statements)
     except (SyntaxError, ValueError):
         return ast.parse(text)
-    return ast.Module(body=body, type_ignores=type_ignores)
+    # Only the comment form ``# type: ignore`` makes type_ignores, and only
+    # under type_comments=True, which is never asked for here.
+    return ast.Module(body=body, type_ignores=[])
 
 
 def _cuts(text: str) -> list[int]:
@@ -197,13 +216,106 @@ def _run_ast_rules(
     tree: ast.Module, text: str, rules: Sequence[type[Rule]], context: RuleContext
 ) -> list[Report]:
     """Build the file's model once and run every ``ast`` rule on it."""
-    model = Model.build(tree, text)
+    return _run_rules_on(Model.build(tree, text), rules, context)
+
+
+def _run_rules_on(model: Model, rules: Sequence[type[Rule]], context: RuleContext) -> list[Report]:
     reports: list[Report] = []
     for rule in rules:
         instance = rule(model, context)
         instance.run()
         reports.extend(instance.reports)
     return reports
+
+
+def _rules_failed(error: Exception, rules: Sequence[type[Rule]]) -> _Analysis:
+    """The finding for rules that raised on a file: too deep, or a crash to report."""
+    if isinstance(error, RecursionError):
+        message = "cannot analyse: nesting too deep for the rules"
+        return _Analysis([_engine_finding(SYNTAX_ERROR, message)], [], None, None, True)
+    rules_run = ", ".join(rule.CODE for rule in rules)
+    message = f"rules {rules_run} crashed: {_describe(error)}; please report this"
+    return _Analysis([_engine_finding(INTERNAL_ERROR, message)], [], None, None, True)
+
+
+def _outline(statement: ast.stmt) -> ast.stmt:
+    """What the rest of a long file sees of one of its statements: defs without bodies.
+
+    Imports, assignments, class bases and every other statement stay whole,
+    so names resolve as in the whole file; only the bodies of functions (the
+    bulk of a long file) are left out.
+    """
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        function = copy.copy(statement)
+        function.body = [ast.copy_location(ast.Pass(), statement)]
+        return function
+    if isinstance(statement, ast.ClassDef):
+        cls = copy.copy(statement)
+        cls.body = [_outline(member) for member in statement.body]
+        return cls
+    return statement
+
+
+def _lint_in_pieces(
+    text: str, rules: Sequence[type[Rule]], context: RuleContext, noqa: NoqaIndex
+) -> list[Finding] | None:
+    """The findings of a long source, linted a group of pieces at a time.
+
+    The whole tree of a generated file is most of the memory a check takes
+    (about 60 bytes per byte of source).  So the source is parsed twice, a
+    piece at a time (see :func:`parse`): first to keep only an outline of
+    each piece (:func:`_outline`), then to lint each group of pieces whole,
+    beside the outline of the rest, and keep the findings inside the group.
+    What a rule learns from the body of a function in another group (a call
+    there that hands a socket to a function here) is not seen.  None when a
+    piece does not parse: the caller then parses the whole source.
+    """
+    try:
+        outlines = [[_outline(node) for node in body] for _, _, body in _pieces(text)]
+    except (SyntaxError, ValueError):
+        return None
+    per_group = max(1, _GROUP_CHARS // _CHUNK_CHARS)
+    pieces = _pieces(text)
+    findings: list[Finding] = []
+    for first in range(0, len(outlines), per_group):
+        end = min(first + per_group, len(outlines))
+        findings.extend(_lint_group(text, outlines, first, end, pieces, rules, context, noqa))
+    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return findings
+
+
+def _lint_group(
+    text: str,
+    outlines: list[list[ast.stmt]],
+    first: int,
+    end: int,
+    pieces: Iterator[tuple[int, int, list[ast.stmt]]],
+    rules: Sequence[type[Rule]],
+    context: RuleContext,
+    noqa: NoqaIndex,
+) -> list[Finding]:
+    """The findings in pieces ``first`` to ``end`` (the next ones ``pieces`` yields), linted whole."""
+    group: list[ast.stmt] = []
+    lines: list[int] = []
+    for first_line, last_line, body in itertools.islice(pieces, end - first):
+        lines += first_line, last_line
+        group.extend(body)
+    first_line, last_line = lines[0], lines[-1]
+    before = [node for outline in outlines[:first] for node in outline]
+    after = [node for outline in outlines[end:] for node in outline]
+    module = ast.Module(body=before + group + after, type_ignores=[])
+    model = Model.build(module, text)
+    try:
+        return [
+            _ast_finding(report, _unlocated_fix(report))
+            for report in _run_rules_on(model, rules, context)
+            if first_line <= report.span.line <= last_line
+            and not noqa.suppresses(report.span.line, report.code)
+        ]
+    finally:
+        # Frees this group's tree at once, and frees the outline of the
+        # rest from links to it (the cyclic GC is paused: _gc_paused).
+        model.dispose()
 
 
 def _unlocated_fix(report: Report) -> FixInfo | None:
@@ -253,6 +365,18 @@ def _analyse(
             return _Analysis([], [], None, None, False, NoqaIndex(""))
         active = legacy
 
+    ast_rules = [rule for rule in active if issubclass(rule, Rule)]
+    if not edits and len(text) > PIECEWISE_LINT_CHARS:
+        noqa = NoqaIndex(text)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                findings = _lint_in_pieces(text, ast_rules, context, noqa)
+        except Exception as error:  # a rule crash is reported, not fatal
+            return _rules_failed(error, ast_rules)
+        if findings is not None:
+            return _Analysis(findings, [], None, None, True, noqa)
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -280,18 +404,8 @@ def _analyse(
     ast_rules = [rule for rule in active if issubclass(rule, Rule)]
     try:
         reports = _run_ast_rules(tree, text, ast_rules, context)
-    except RecursionError:
-        return _Analysis(
-            [_engine_finding(SYNTAX_ERROR, "cannot analyse: nesting too deep for the rules")],
-            [],
-            None,
-            None,
-            True,
-        )
     except Exception as error:  # a rule crash is reported, not fatal
-        rules_run = ", ".join(rule.CODE for rule in ast_rules)
-        message = f"rules {rules_run} crashed: {_describe(error)}; please report this"
-        return _Analysis([_engine_finding(INTERNAL_ERROR, message)], [], None, None, True)
+        return _rules_failed(error, ast_rules)
     noqa = NoqaIndex(text)
     reports = [r for r in reports if not noqa.suppresses(r.span.line, r.code)]
     if not (edits and any(report.fix is not None for report in reports)):

@@ -20,7 +20,6 @@ import os
 import re
 import signal
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -414,6 +413,8 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
     # Ctrl-C or SIGTERM (turned into an exception by the CLI) could strike
     # between creating the temporary file and the ``try`` that removes it:
     # they wait until the file is replaced or removed.
+    import tempfile  # here, not at the top: a plain check never writes, and it costs start-up
+
     with _interruptions_deferred():
         fd, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=TEMPORARY_SUFFIX

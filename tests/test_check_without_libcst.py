@@ -1,4 +1,4 @@
-"""A plain check never imports libcst: findings come from ``ast``; libcst only fixes.
+"""A plain check never imports libcst (findings come from ``ast``; libcst only fixes), nor what it does not use.
 
 Each case runs the command line in a fresh interpreter (``--jobs 1``: in that
 process) and reports which heavy modules the run loaded.
@@ -54,3 +54,32 @@ def test_json_output_with_a_fixable_finding_does_import_libcst(tmp_path: Path) -
     (tmp_path / "example.py").write_text("import errno\nX = errno.WSAECONNRESET\n")
     result = _run(tmp_path, "--select", "NC002", "--exit-zero", "--output-format", "json", "example.py")
     assert "libcst" in result["libcst"]
+
+
+# What a one-file check (pre-commit's call) leaves unimported, besides libcst:
+# the TOML parser when no configuration file is found, the writer's temporary
+# files, argparse's terminal-width lookup through shutil, difflib's suggestions.
+_STARTUP_PROBE = """
+import json, sys
+from lintrules.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"exit": code, "modules": sorted(sys.modules)}))
+"""
+_NOT_AT_STARTUP = ("tomllib", "tomli", "tempfile", "shutil", "difflib", "libcst")
+
+
+def test_a_one_file_check_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    (tmp_path / "server.py").write_text(
+        "def serve(listener):\n    conn, _ = listener.accept()\n    return conn.recv(1)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _STARTUP_PROBE, "check", "--no-cache", "--exit-zero", "server.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "NC101" in done.stdout
+    assert [m for m in result["modules"] if m.split(".")[0] in _NOT_AT_STARTUP] == []

@@ -134,6 +134,10 @@ TEST_PATHS = [
     "conftest.py",
     "src/pkg/conftest.py",
     "tests\\windows\\client.py",
+    "dummyserver/testcase.py",
+    "pkg/testcases.py",
+    "app/tests.py",
+    "client_tests.py",
 ]
 OTHER_PATHS = [
     "client.py",
@@ -142,6 +146,8 @@ OTHER_PATHS = [
     "tests_data.py",
     "testsuite/client.py",
     "pkg/latest.py",
+    "dummyserver/server.py",
+    "pkg/testcase_helpers.py",
 ]
 
 

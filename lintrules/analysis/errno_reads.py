@@ -36,7 +36,9 @@ libcst's ``SimpleString``), :func:`has_comment` and :func:`source_text`.
 What an exception can be is an :data:`Origin`:
 
 ``"socket"``
-    caught by a clause spelled for sockets: ``socket.error``,
+    caught by a clause spelled for sockets: ``socket.error`` (also as a
+    ``socket`` module of another package re-exports it, ``gevent.socket.error``,
+    ``six.moves.http_client.socket.error``),
     ``socket.timeout``, ``select.error``, ``ConnectionError`` and its
     subclasses, ``BrokenPipeError``, ``TimeoutError``, ``BlockingIOError``,
     ``http.client.RemoteDisconnected``;
@@ -224,8 +226,42 @@ def _builtin_kind(name: str) -> _Kind:
     return "foreign"
 
 
+#: ``six.moves`` names of standard-library modules.
+_SIX_MOVES = {
+    "six.moves.http_client": "http.client",
+    "six.moves.socketserver": "socketserver",
+    "six.moves.urllib.error": "urllib.error",
+    "six.moves.builtins": "builtins",
+}
+#: The ``socket`` module's exception names, which modules named ``socket`` of
+#: other packages re-export (``gevent.socket.error``, ``eventlet.green.socket``,
+#: ``http.client.socket.error``).
+_SOCKET_MODULE_NAMES = frozenset({"error", "timeout", "herror", "gaierror"})
+
+
+def _canonical(qualified: str) -> str:
+    """The standard-library name an imported name stands for.
+
+    ``six.moves.http_client.socket.error`` and ``gevent.socket.error`` are
+    ``socket.error``: ``six.moves`` names a standard module, and a module
+    named ``socket`` anywhere (a green copy, or ``socket`` reached as an
+    attribute of a module that imported it) re-exports the socket module's
+    exceptions.
+    """
+    for alias, module in _SIX_MOVES.items():
+        if qualified == alias or qualified.startswith(alias + "."):
+            qualified = module + qualified[len(alias) :]
+            break
+    head, _, last = qualified.rpartition(".")
+    if last in _SOCKET_MODULE_NAMES and head.endswith(".socket"):
+        return f"socket.{last}"
+    return qualified
+
+
 def _qualified_kind(qualified: str, source: str) -> _Kind | None:
     """The kind of an imported or builtin name; None for a local one."""
+    if source == "import":
+        qualified = _canonical(qualified)
     if qualified in _SOCKET_CLASSES:
         return "socket"
     if qualified in _OS_CLASSES:
@@ -502,6 +538,8 @@ def _local_read(model: Model, node: ast.Name) -> ErrnoRead | None:
     for binding in bindings:
         read: ErrnoRead | None = None
         value = _assigned_value(model, binding)
+        if isinstance(value, ast.Constant) and value.value is None:
+            continue  # ``code = None`` before the ``try``: no errno yet
         if value is not None:
             read = _direct_read(model, value)
         else:
@@ -514,7 +552,8 @@ def _local_read(model: Model, node: ast.Name) -> ErrnoRead | None:
         if read is None:
             return None
         first = first or read
-    assert first is not None
+    if first is None:
+        return None
     return ErrnoRead(node, "local", first.exception, first.origin, first.handler)
 
 
@@ -527,7 +566,8 @@ def errno_read(model: Model, node: ast.expr) -> ErrnoRead | None:
     a call whose name contains ``errno`` (``get_errno(X)``,
     ``errno_from_exception(X)``, ``ctypes.get_errno()``); and a name every
     assignment of which in its scope copies one of those
-    (``code = e.errno``, ``code = e.args[0]``, ``code, msg = e.args``).
+    (``code = e.errno``, ``code = e.args[0]``, ``code, msg = e.args``),
+    a ``name = None`` placeholder aside (``errno = None`` before the ``try``).
 
     Returns:
         The :class:`ErrnoRead`, or None (also when ``X`` is ``"foreign"``:

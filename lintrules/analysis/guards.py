@@ -7,9 +7,12 @@ comment or a string elsewhere on the line changes nothing.
 
 A third question is narrower: does this code run only on Windows
 (:func:`runs_only_on_windows`, :func:`windows_only_file`,
-:func:`only_on_windows`)?  A Windows-only import before it, a test skipped
-off Windows, a function named for Windows, a module that asserts the
-platform.
+:func:`only_on_windows`, :func:`windows_guarded`)?  A Windows-only import
+before it (a module of a package named for Windows too:
+``pkg.iocpreactor``), a test skipped off Windows, a function named for
+Windows, a module that asserts the platform, or a test around it that is
+true only on Windows (``if WIN and ...``, a flag assigned ``sys.platform ==
+"win32"`` once).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ __all__ = [
     "safe_when",
     "says_windows",
     "skips_off_windows",
+    "windows_guarded",
     "windows_module_tested",
     "windows_only_file",
 ]
@@ -48,6 +52,10 @@ _PLATFORM_WORD = re.compile(
     # Probing whether an attribute exists: the code knows it may not.
     r"|hasattr|getattr"
 )
+
+
+#: How many ``flag = other_flag`` assignments a test is read through.
+_MAX_FLAG_DEPTH = 3
 
 
 def _words(test: ast.AST) -> Iterator[str]:
@@ -118,19 +126,24 @@ def safe_when(test: ast.AST, value: bool, model: Model | None = None) -> bool:
     is read through its value.  For a True outcome one safe operand of ``and``
     is enough and ``or`` needs all; for a False outcome the other way round.
     """
+    return _safe_when(test, value, model, 0)
+
+
+def _safe_when(test: ast.AST, value: bool, model: Model | None, depth: int) -> bool:
     if isinstance(test, ast.BoolOp):
-        results = [safe_when(operand, value, model) for operand in test.values]
+        results = [_safe_when(operand, value, model, depth) for operand in test.values]
         either = isinstance(test.op, ast.And if value else ast.Or)
         return any(results) if either else all(results)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return safe_when(test.operand, not value, model)
+        return _safe_when(test.operand, not value, model, depth)
     probe = _probe(test)
     if probe is not None:
         return probe == value
-    if model is not None and isinstance(test, ast.Name):
+    if model is not None and isinstance(test, ast.Name) and depth < _MAX_FLAG_DEPTH:
         assigned = _assigned_once(model, test)
         if assigned is not None:
-            return safe_when(assigned, value, model)
+            # ``flag = flag or ...`` names itself: followed a few times only.
+            return _safe_when(assigned, value, model, depth + 1)
     return only_on_windows(test, value)
 
 
@@ -169,12 +182,22 @@ def platform_guarded(model: Model, node: ast.AST) -> bool:
     that is false where the code is safe counts: ``not hasattr(errno,
     "WSAEADDRINUSE") or e.errno != errno.WSAEADDRINUSE``, ``sys.platform !=
     "win32" or ...``.  And code after an early exit
-    (:func:`exits_before`) is guarded by it.
+    (:func:`exits_before`) is guarded by it.  So is the body of a private
+    class or function of the module (``class _SocketWaker``) that the module
+    names only under such tests (``if platformType == "posix": _Waker =
+    _UnixWaker`` ``else: _Waker = _SocketWaker``): a leading underscore says
+    no other module uses it.
     """
+    return _platform_guarded(model, node, follow_uses=True)
+
+
+def _platform_guarded(model: Model, node: ast.AST, *, follow_uses: bool) -> bool:
     for parent, tests in _guarding_tests(model, node):
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and _PLATFORM_WORD.search(
             parent.name
         ):
+            return True
+        if follow_uses and _used_only_under_platform_tests(model, parent):
             return True
         if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or):
             if any(safe_when(test, False, model) for test in tests):
@@ -182,6 +205,41 @@ def platform_guarded(model: Model, node: ast.AST) -> bool:
         elif any(_mentions(model, test) for test in tests):
             return True
     return exits_before(model, node)
+
+
+#: The model.memo key of whether each private module-level name is used only under platform tests.
+_PRIVATE_USES = "guards.private-uses"
+
+
+def _used_only_under_platform_tests(model: Model, definition: ast.AST) -> bool:
+    """Whether ``definition``, a private module-level class or function, is named only under platform tests.
+
+    Its name must be read at least once outside its own body, and every such
+    read be :func:`platform_guarded` (without following definitions again).
+    """
+    if not isinstance(definition, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    name = definition.name
+    if (
+        not name.startswith("_")
+        or name.startswith("__")
+        or model.parent(definition) is not model.tree
+    ):
+        return False
+    known = model.memo.setdefault(_PRIVATE_USES, {})
+    assert isinstance(known, dict)
+    if name not in known:
+        uses = [
+            use
+            for use in model.nodes(ast.Name)
+            if use.id == name
+            and isinstance(use.ctx, ast.Load)
+            and not any(ancestor is definition for ancestor in model.ancestors(use))
+        ]
+        known[name] = bool(uses) and all(
+            _platform_guarded(model, use, follow_uses=False) for use in uses
+        )
+    return bool(known[name])
 
 
 #: Calls that never return: ``sys.exit()``, ``os._exit()``, ``pytest.skip()``,
@@ -341,6 +399,8 @@ _IMPORT_FUNCTIONS = frozenset({"import_module", "importorskip", "__import__"})
 #: The words of an identifier (``TestWin32Error`` -> Test, Win32, Error).
 _IDENTIFIER_WORDS = re.compile(r"[A-Z]+\d*(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 _WINDOWS_WORDS = frozenset({"mswindows", "nt", "win", "win32", "win64", "winapi", "windows", "wsa"})
+#: Beginnings of a word that name a Windows-only API (``iocpsupport``).
+_WINDOWS_PREFIXES = ("iocp",)
 #: A flag that says "on Windows": ``IS_WINDOWS``, ``_win32``, ``ON_WIN``, ``mswindows``.
 _WINDOWS_FLAG = re.compile(r"(?i)_?(?:is_?|on_?|ms_?|running_on_)?win(?:dows|32)?")
 
@@ -358,16 +418,23 @@ def imports_windows_module(statement: ast.AST) -> bool:
     Code after such a statement runs only where the import worked: on Windows.
     """
     if isinstance(statement, ast.Import):
-        return any(is_windows_module(alias.name) for alias in statement.names)
+        return any(
+            is_windows_module(alias.name) or _named_windows_package(alias.name)
+            for alias in statement.names
+        )
     if isinstance(statement, ast.ImportFrom):
         module = statement.module
         if statement.level:
             return _relative_windows_import(module, statement.names)
         if module is None:
             return False
-        return is_windows_module(module) or any(
-            alias.name != "*" and is_windows_module(f"{module}.{alias.name}")
-            for alias in statement.names
+        return (
+            is_windows_module(module)
+            or _named_windows_package(module)
+            or any(
+                alias.name != "*" and is_windows_module(f"{module}.{alias.name}")
+                for alias in statement.names
+            )
         )
     value = (
         statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Expr)) else None
@@ -383,6 +450,17 @@ def imports_windows_module(statement: ast.AST) -> bool:
         and isinstance(name.value, str)
         and is_windows_module(name.value)
     )
+
+
+def _named_windows_package(dotted: str) -> bool:
+    """A module of a package whose own name says Windows: ``twisted.internet.iocpreactor``.
+
+    Only the last part of a dotted name with a package above it counts
+    (``pkg.windows_utils``, ``pkg.iocpreactor``): such a module is the
+    package's Windows implementation, imported only where it works.
+    """
+    package, _, last = dotted.rpartition(".")
+    return bool(package) and says_windows(last)
 
 
 def _relative_windows_import(module: str | None, names: list[ast.alias]) -> bool:
@@ -401,28 +479,49 @@ def _relative_windows_import(module: str | None, names: list[ast.alias]) -> bool
 
 
 def says_windows(identifier: str) -> bool:
-    """``_windows_code``, ``TestWin32Error``, ``_nt_readlink``; not ``rewind`` or ``window``."""
-    return any(word.lower() in _WINDOWS_WORDS for word in _IDENTIFIER_WORDS.findall(identifier))
+    """``_windows_code``, ``TestWin32Error``, ``_nt_readlink``, ``iocpsupport``; not ``rewind`` or ``window``.
+
+    A word that begins with ``iocp`` (I/O completion ports, a Windows-only
+    API: ``iocpreactor``) counts too.
+    """
+    return any(
+        word.lower() in _WINDOWS_WORDS or word.lower().startswith(_WINDOWS_PREFIXES)
+        for word in _IDENTIFIER_WORDS.findall(identifier)
+    )
 
 
-def only_on_windows(test: ast.AST, value: bool = True) -> bool:
+def only_on_windows(test: ast.AST, value: bool = True, model: Model | None = None) -> bool:
     """Whether ``test`` can be ``value`` only on Windows.
 
     True outcome: ``sys.platform == "win32"``, ``os.name == "nt"``,
     ``sys.platform.startswith("win")``, ``platform.system() == "Windows"``,
-    a flag named ``IS_WINDOWS``/``MS_WINDOWS``/``_win32``...; False outcome:
-    the ``!=`` forms.  For a True outcome one Windows-only operand of ``and``
-    is enough and ``or`` needs all; for a False outcome the other way round;
-    ``not`` flips the outcome asked about.
+    a flag named ``IS_WINDOWS``/``MS_WINDOWS``/``WIN``/``_win32``
+    (``greentest.WIN``; with ``model``, also under another name it was
+    imported as: ``from sysinfo import WIN as w``); False outcome: the
+    ``!=`` forms.  For a True outcome one Windows-only operand of ``and`` is
+    enough and ``or`` needs all; for a False outcome the other way round;
+    ``not`` flips the outcome asked about.  With ``model``, a flag of
+    another name assigned once is read through its value (``_nt = os.name
+    == "nt"``).
     """
+    return _only_on_windows(test, value, model, 0)
+
+
+def _only_on_windows(test: ast.AST, value: bool, model: Model | None, depth: int) -> bool:
     if isinstance(test, ast.BoolOp):
-        results = [only_on_windows(operand, value) for operand in test.values]
+        results = [_only_on_windows(operand, value, model, depth) for operand in test.values]
         either = isinstance(test.op, ast.And if value else ast.Or)
         return any(results) if either else all(results)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return only_on_windows(test.operand, not value)
+        return _only_on_windows(test.operand, not value, model, depth)
     if isinstance(test, ast.Compare):
         return _windows_comparison(test, ast.Eq if value else ast.NotEq)
+    if value and _windows_flag(test, model):
+        return True
+    if model is not None and isinstance(test, ast.Name) and depth < _MAX_FLAG_DEPTH:
+        assigned = _assigned_once(model, test)
+        if assigned is not None:
+            return _only_on_windows(assigned, value, model, depth + 1)
     if not value:
         return False
     if isinstance(test, ast.Call):
@@ -436,8 +535,20 @@ def only_on_windows(test: ast.AST, value: bool = True) -> bool:
             and not test.keywords
             and _string(test.args[0]) in ("win", "win32")
         )
+    return False
+
+
+def _windows_flag(test: ast.AST, model: Model | None) -> bool:
+    """``IS_WINDOWS``, ``sysinfo.WIN``; with ``model``, a name imported from such a flag."""
     dotted = _dotted(test)
-    return bool(dotted) and bool(_WINDOWS_FLAG.fullmatch(dotted.rpartition(".")[2]))
+    if not dotted:
+        return False
+    if _WINDOWS_FLAG.fullmatch(dotted.rpartition(".")[2]):
+        return True
+    return model is not None and any(
+        q.source == "import" and bool(_WINDOWS_FLAG.fullmatch(q.name.rpartition(".")[2]))
+        for q in model.qualified_names(test)
+    )
 
 
 def _windows_comparison(test: ast.Compare, operator: type[ast.cmpop]) -> bool:
@@ -459,6 +570,59 @@ def _windows_comparison(test: ast.Compare, operator: type[ast.cmpop]) -> bool:
         and _dotted(left.func).rpartition(".")[2] == "system"
         and _string(right) == "Windows"
     )
+
+
+def windows_guarded(model: Model, node: ast.AST) -> bool:
+    """Whether ``node`` runs only where a test around it says Windows.
+
+    In the body of ``if WIN:`` (``while``, a conditional expression), the
+    ``else:`` of ``if not IS_WINDOWS:``, after ``WIN and`` or ``not WIN
+    or``, after an early exit taken off Windows (``if sys.platform !=
+    "win32": return``, ``assert os.name == "nt"``), and in a file that
+    :func:`windows_only_file` says is Windows-only.  Tests are read by
+    :func:`only_on_windows` with the model: flags named for Windows, or
+    assigned a platform test once.  A function's name is no guard here
+    (``is_windows_reset(e)`` may be called anywhere).
+    """
+    child = node
+    for parent in model.ancestors(node):
+        if isinstance(parent, ast.If) and child is not parent.test:
+            if only_on_windows(parent.test, _within(child, parent.body), model):
+                return True
+        elif isinstance(parent, (ast.IfExp, ast.While)) and child is not parent.test:
+            in_body = child is parent.body or (
+                isinstance(parent.body, list) and _within(child, parent.body)
+            )
+            if only_on_windows(parent.test, in_body, model):
+                return True
+        elif isinstance(parent, ast.BoolOp):
+            before = parent.values[: next(i for i, v in enumerate(parent.values) if v is child)]
+            wanted = isinstance(parent.op, ast.And)
+            if any(only_on_windows(test, wanted, model) for test in before):
+                return True
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and _within(child, block):
+                for statement in block:
+                    if statement is child:
+                        break
+                    if _exits_off_windows(model, statement):
+                        return True
+                break
+        child = parent
+    return windows_only_file(model)
+
+
+def _exits_off_windows(model: Model, statement: ast.stmt) -> bool:
+    """``if not WIN: return`` (``raise``, ``sys.exit()``, ``self.skipTest()``...), ``assert WIN``."""
+    if isinstance(statement, ast.Assert):
+        return only_on_windows(statement.test, True, model)
+    if isinstance(statement, ast.If):
+        if _always_exits(statement.body):
+            return only_on_windows(statement.test, False, model)
+        if _always_exits(statement.orelse):
+            return only_on_windows(statement.test, True, model)
+    return False
 
 
 def skips_off_windows(decorator: ast.AST) -> bool:

@@ -233,6 +233,10 @@ class Model:
         #: Modules star-imported at module level (``from socket import *``).
         self.star_imports: list[str] = []
         self._module_aliases: dict[str, tuple[str, ...]] = {}
+        #: What analysis modules work out once per file (their indexes), keyed
+        #: by their own key.  Kept here so that it dies with the model: a
+        #: cache beside it would keep every model alive that its values name.
+        self.memo: dict[object, object] = {}
 
     # -- construction ------------------------------------------------------
     @classmethod
@@ -240,6 +244,28 @@ class Model:
         model = cls(tree, Source(text))
         model._walk()
         return model
+
+    def dispose(self) -> None:
+        """Take back what the walk put on the nodes, and forget the scopes and the memo.
+
+        The parent and scope links make the tree cyclic, so only the cyclic
+        GC could free it, walking every object; once they are gone, dropping
+        the last reference frees the tree at once.  It also keeps nodes that
+        outlive the model (shared with another tree) from keeping it alive.
+        The model cannot answer questions afterwards.
+        """
+        for nodes in self._by_type.values():
+            for node in nodes:
+                attributes = node.__dict__
+                attributes.pop(_PARENT, None)
+                attributes.pop(_SCOPE, None)
+        for scope in self._scopes.values():
+            scope.bindings.clear()
+            scope.children.clear()
+            scope.parent = None
+        self._scopes.clear()
+        self._by_type.clear()
+        self.memo.clear()
 
     def _walk(self) -> None:
         tree = self.tree

@@ -17,12 +17,18 @@ Two questions, answered from the file's :class:`~lintrules.analysis.model.Model`
   - where it came from: the argument every call of the function (or of the
     class, for ``__init__``) in this file passes for a parameter, direct
     calls and ``threading.Thread(target=f, args=...)``, ``executor.submit(f,
-    ...)``, ``selector.register(sock, events, f)`` alike; an item of a
+    ...)``, ``pool.spawn_n(f, ...)``, ``selector.register(sock, events, f)``
+    alike (a ``makefile()`` stream passed so is a stream); an item of a
     ``select.select()`` result over a list of known sockets; the
     ``key.fileobj`` of a ``selectors`` selector whose every ``register()``
     is of a known socket; an instance attribute every assignment of which is
-    one of those (``None`` aside); a ``socketserver`` / ``http.server``
-    handler's ``self.request`` / ``self.connection``;
+    one of those (``None`` aside, and an annotation-only binding yields to
+    the kind the others agree on); a ``socketserver`` / ``http.server``
+    handler's ``self.request`` / ``self.connection`` (Python 2's module
+    names too);
+  - ``"pair"`` for the ends of ``socketpair()`` and of a pair made by hand
+    (a function that connects a socket to its own listener and accepts it),
+    unless the file starts processes;
   - how it is used, for a name or instance attribute nothing above decides:
     a method only sockets have (``getsockname``, ``recvfrom``, ``sendto``,
     ``connect_ex``, ``setsockopt(level, option, value)``, ``bind((host,
@@ -42,7 +48,10 @@ Two questions, answered from the file's :class:`~lintrules.analysis.model.Model`
 * :meth:`ResetGuards.guarded`: does a handler in the same function catch a
   reset (``ConnectionResetError`` or anything wider), or does a
   ``contextlib.suppress``, ``pytest.raises``/``assertRaises`` block,
-  ``netcompat.normalize()`` or ``@netcompat.retry`` cover the call?  Unknown
+  ``netcompat.normalize()`` or ``@netcompat.retry`` cover the call, or is
+  the error the caller's by contract (a docstring that says the function
+  raises a socket error, a socket method of a class that emulates a
+  socket)?  Unknown
   exception names (``except self.errors:``, an exception imported from a
   third-party module) count as guards: a rule that reports guarded code gets
   switched off.
@@ -61,7 +70,6 @@ import builtins
 import io
 import re
 import tokenize
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Literal, NamedTuple, Union
 
@@ -256,6 +264,13 @@ _SOCKET_FACTORIES = frozenset(
         "gevent.socket.fromfd",
         "eventlet.green.socket.socket",
         "eventlet.green.socket.create_connection",
+        "eventlet.green.socket.fromfd",
+        # eventlet's convenience functions: a listening or a connected green socket
+        "eventlet.listen",
+        "eventlet.connect",
+        "eventlet.convenience.listen",
+        "eventlet.convenience.connect",
+        "eventlet.wrap_ssl",
     }
 )
 #: Factories with a ``type`` argument, and its position.
@@ -267,6 +282,7 @@ _TYPE_POSITION = {
     "gevent.socket.socket": 1,
     "gevent.socket.fromfd": 2,
     "eventlet.green.socket.socket": 1,
+    "eventlet.green.socket.fromfd": 2,
 }
 #: Calls that return a tuple of sockets.
 _PAIR_FACTORIES = frozenset(
@@ -363,6 +379,15 @@ _HANDLER_BASES: dict[str, HandlerKind] = {
     "http.server.CGIHTTPRequestHandler": "stream",
     "wsgiref.simple_server.WSGIRequestHandler": "stream",
     "xmlrpc.server.SimpleXMLRPCRequestHandler": "stream",
+}
+#: The Python 2 names of the modules above: a class of a Python 2 module is
+#: read as the same class of its Python 3 module.
+_PY2_MODULES = {
+    "SocketServer": "socketserver",
+    "BaseHTTPServer": "http.server",
+    "SimpleHTTPServer": "http.server",
+    "CGIHTTPServer": "http.server",
+    "SimpleXMLRPCServer": "xmlrpc.server",
 }
 #: Server classes whose ``self.socket`` is the server's socket, with its kind.
 _SERVER_BASES: dict[str, Kind] = {
@@ -581,16 +606,11 @@ class _FileIndex:
         ]
 
 
-_INDEXES: weakref.WeakKeyDictionary[Model, _FileIndex] = weakref.WeakKeyDictionary()
-_INFERENCES: weakref.WeakKeyDictionary[Model, dict[bool, SocketInference]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _file_index(model: Model) -> _FileIndex:
-    index = _INDEXES.get(model)
+    index = model.memo.get(_FileIndex)
     if index is None:
-        index = _INDEXES[model] = _FileIndex(model)
+        index = model.memo[_FileIndex] = _FileIndex(model)
+    assert isinstance(index, _FileIndex)
     return index
 
 
@@ -778,16 +798,16 @@ class SocketInference:
         self._usage_index: dict[VarKey, set[int]] | None = None
         self._aliases: frozenset[str] | None = None
         self._starts_processes: bool | None = None
+        self._loopback: frozenset[VarKey] | None = None
 
     @classmethod
     def of(cls, model: Model, *, heuristic: bool = False) -> SocketInference:
         """The file's inference for this setting of the name heuristic (made once)."""
-        per_model = _INFERENCES.get(model)
-        if per_model is None:
-            per_model = _INFERENCES[model] = {}
-        found = per_model.get(heuristic)
+        key = (cls, heuristic)
+        found = model.memo.get(key)
         if found is None:
-            found = per_model[heuristic] = cls(model, heuristic=heuristic)
+            found = model.memo[key] = cls(model, heuristic=heuristic)
+        assert isinstance(found, SocketInference)
         return found
 
     # -- public questions ---------------------------------------------------
@@ -830,7 +850,9 @@ class SocketInference:
     def bound_method(self, func: ast.expr) -> tuple[ast.Attribute, Kind] | None:
         """``(s.recv, kind)`` when the callee ``func`` is a bound-method alias:
         a name (or ``self`` attribute) every binding of which is the same
-        socket I/O method of a known socket (``recv = s.recv``)."""
+        socket I/O method of a known socket (``recv = s.recv``), or a
+        ``lambda`` standing in for it when there is no socket (``recv =
+        lambda n: b""``)."""
         values: list[ast.expr | None] = []
         if isinstance(func, ast.Name):
             for binding in bindings(self._model, func):
@@ -852,6 +874,7 @@ class SocketInference:
                     return None
                 if not _is_none(found.value):
                     values.append(found.value)
+        values = [value for value in values if not isinstance(value, ast.Lambda)]
         if not values:
             return None
         first = values[0]
@@ -1342,12 +1365,119 @@ class SocketInference:
             if binding.kind in ("import", "from-import", "function", "class"):
                 return _NOT
             verdicts.append(self._binding_verdict(self._binding_of(binding), depth))
-        verdict = _combine(verdicts)
+        verdict = _combine_annotated(verdicts, [self._annotation_only(b) for b in found])
         if verdict == _UNKNOWN_V:
             key = self._var_key(name)
             if key is not None and self._used_like_socket((key,), name.id):
                 return "socket"
+        if verdict in KINDS and self._var_key(name) in self._loopback_ends():
+            return self._pair_kind()
         return verdict
+
+    def _annotation_only(self, binding: Binding) -> bool:
+        """Whether a binding of a name says only its type (``x: socket | None = None``)."""
+        if binding.kind in ("import", "from-import", "function", "class"):
+            return False
+        return _annotated_only(self._binding_of(binding))
+
+    # -- loopback pairs made by hand ------------------------------------------
+    def _loopback_ends(self) -> frozenset[VarKey]:
+        """The variables holding an end of a connection that a function makes
+        to its own listener: ``s.connect(listener.getsockname())`` (or to a
+        loopback address the listener is bound to) and ``listener.accept()``
+        in the same function, the hand-made ``socketpair()`` of platforms
+        without one.  Both ends belong to this program, like a socketpair's."""
+        if self._loopback is None:
+            found: set[VarKey] = set()
+            if "accept" in self._model.source.text:
+                for method in ("connect", "connect_ex"):
+                    for call in self._index.method_calls(method):
+                        found |= self._self_connection(call)
+            self._loopback = frozenset(found)
+        return self._loopback
+
+    def _self_connection(self, connect: ast.Call) -> set[VarKey]:
+        """The ends of a connection ``connect`` makes to a listener its own
+        function accepts it from (nothing when it does not)."""
+        if len(connect.args) != 1 or connect.keywords:
+            return set()
+        assert isinstance(connect.func, ast.Attribute)
+        connected = self._var_key(connect.func.value)
+        function = next(
+            (a for a in self._model.ancestors(connect) if isinstance(a, (*_FUNCTIONS, ast.Module))),
+            None,
+        )
+        if connected is None or function is None:
+            return set()
+        address = connect.args[0]
+        for accept in self._index.method_calls("accept"):
+            if accept.args or accept.keywords:
+                continue
+            assert isinstance(accept.func, ast.Attribute)
+            listener = self._var_key(accept.func.value)
+            if listener is None or listener == connected:
+                continue
+            if not self._inside(accept, function):
+                continue
+            if not self._points_at(address, listener, function):
+                continue
+            holder = self._model.parent(accept)
+            if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1):
+                continue
+            target = holder.targets[0]
+            end = target.elts[0] if isinstance(target, (ast.Tuple, ast.List)) else None
+            accepted = self._var_key(end) if end is not None else None
+            if accepted is not None:
+                return {connected, accepted}
+        return set()
+
+    def _inside(self, node: ast.AST, function: ast.AST) -> bool:
+        """Whether ``node`` is in ``function`` (or a function nested in it); at
+        module level, in no function at all."""
+        ancestors = self._model.ancestors(node)
+        if isinstance(function, ast.Module):
+            return not any(isinstance(a, (*_FUNCTIONS, ast.Lambda)) for a in ancestors)
+        return any(a is function for a in ancestors)
+
+    def _points_at(self, address: ast.expr, listener: VarKey, function: ast.AST) -> bool:
+        """Whether ``address`` is the listener's own: built from its
+        ``getsockname()`` (directly or through names bound from it), or a
+        loopback host that the function binds the listener to as well."""
+        if self._names_listener(address, listener, 0):
+            return True
+        host = _loopback_host(address)
+        if host is None:
+            return False
+        for bind in self._index.method_calls("bind"):
+            assert isinstance(bind.func, ast.Attribute)
+            if (
+                len(bind.args) == 1
+                and _loopback_host(bind.args[0]) is not None
+                and self._var_key(bind.func.value) == listener
+                and self._inside(bind, function)
+            ):
+                return True
+        return False
+
+    def _names_listener(self, expr: ast.expr, listener: VarKey, depth: int) -> bool:
+        """Whether ``expr`` holds ``listener.getsockname()``, also through the
+        names (and tuple items) it reads that are bound from one."""
+        if depth > 3:
+            return False
+        for node in ast.walk(expr):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "getsockname"
+                and self._var_key(node.func.value) == listener
+            ):
+                return True
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                for binding in bindings(self._model, node):
+                    value = self._binding_of(binding).value
+                    if value is not None and self._names_listener(value, listener, depth + 1):
+                        return True
+        return False
 
     def _variable_bindings(self, expr: ast.expr) -> list[_Binding] | None:
         """The bindings of a name or ``self`` attribute (None: neither, or imported)."""
@@ -1464,7 +1594,12 @@ class SocketInference:
         """What the calls of the function in this file pass for parameter ``arg``."""
         return self._memo(("p", id(arg)), lambda: self._parameter_uncached(arg, depth))
 
-    def _parameter_uncached(self, arg: ast.arg, depth: int) -> str:
+    def _parameter_uncached(
+        self, arg: ast.arg, depth: int, judge: Callable[[ast.expr, int], str] | None = None
+    ) -> str:
+        """What the calls pass for ``arg``, each value judged by ``judge``
+        (whether it is a socket, by default)."""
+        judge = judge or self._verdict
         arguments = self._model.parent(arg)
         assert isinstance(arguments, ast.arguments)
         function = self._model.parent(arguments)
@@ -1488,9 +1623,9 @@ class SocketInference:
             if value is _STARRED:
                 verdicts.append(_UNKNOWN_V)
             elif value is None:
-                verdicts.append(_NONE if default is None else self._verdict(default, depth))
+                verdicts.append(_NONE if default is None else judge(default, depth))
             else:
-                verdicts.append(self._verdict(value, depth))
+                verdicts.append(judge(value, depth))
         return _combine(verdicts)
 
     def _default_of(self, arg: ast.arg) -> ast.expr | None:
@@ -1687,12 +1822,18 @@ class SocketInference:
                 return info.server
         found = self._attribute_bindings(classdef, attr)
         verdict = (
-            _combine([self._binding_verdict(b, depth) for b in found]) if found else _UNKNOWN_V
+            _combine_annotated(
+                [self._binding_verdict(b, depth) for b in found],
+                [_annotated_only(b) for b in found],
+            )
+            if found
+            else _UNKNOWN_V
         )
-        if verdict == _UNKNOWN_V:
-            keys = [("a", id(c), attr) for c in (classdef, *info.local_bases)]
-            if self._used_like_socket(keys, attr):
-                return "socket"
+        keys = [("a", id(c), attr) for c in (classdef, *info.local_bases)]
+        if verdict == _UNKNOWN_V and self._used_like_socket(keys, attr):
+            return "socket"
+        if verdict in KINDS and any(key in self._loopback_ends() for key in keys):
+            return self._pair_kind()
         return verdict
 
     def _instance_class(self, expr: ast.expr) -> ast.ClassDef | None:
@@ -1733,7 +1874,7 @@ class SocketInference:
         server: Kind | None = None
         local: list[ast.ClassDef] = []
         for base in classdef.bases:
-            for name in {q.name for q in self._model.qualified_names(base)}:
+            for name in {_py3_name(q.name) for q in self._model.qualified_names(base)}:
                 if name in _HANDLER_BASES and handler != "stream":
                     handler = _HANDLER_BASES[name]
                 server = server or _SERVER_BASES.get(name)
@@ -1829,17 +1970,64 @@ class SocketInference:
         for binding in found:
             if binding.neutral or (binding.element is None and _is_none(binding.value)):
                 verdicts.append(_NONE)
-            elif (
-                binding.value is None
-                or binding.element is not None
-                or binding.iterated
-                or binding.parameter is not None
-            ):
+            elif binding.parameter is not None and binding.annotation is None:
+                # def handle(stream): ...; pool.spawn_n(handle, conn.makefile("rw"))
+                verdicts.append(self._stream_parameter(binding.parameter, depth))
+            elif binding.value is None or binding.element is not None or binding.iterated:
                 return _NOT
             else:
                 verdicts.append(self._stream(binding.value, depth))
         verdict = _combine(verdicts)
         return verdict if verdict in KINDS else _NOT
+
+    def _stream_parameter(self, arg: ast.arg, depth: int) -> str:
+        """What streams the calls of the function in this file pass for ``arg``."""
+        return self._memo(
+            ("sp", id(arg)), lambda: self._parameter_uncached(arg, depth, self._stream)
+        )
+
+
+def _annotated_only(binding: _Binding) -> bool:
+    """A binding that only says a type: an annotation with no value or ``None``."""
+    return (
+        binding.annotation is not None
+        and binding.parameter is None
+        and binding.element is None
+        and (binding.value is None or _is_none(binding.value))
+    )
+
+
+def _combine_annotated(verdicts: Sequence[str], annotated: Sequence[bool]) -> str:
+    """:func:`_combine`, where a binding that only states the type (``self.r:
+    socket.socket | None = None``) yields to the kind the other bindings
+    agree on (the ends of a pair, a datagram socket)."""
+    others = [v for v, only in zip(verdicts, annotated) if not only]
+    if len(others) < len(verdicts):
+        combined = _combine(others)
+        if combined in KINDS:
+            return combined
+    return _combine(verdicts)
+
+
+#: Hosts that only this machine can reach.
+_LOOPBACK_HOSTS = frozenset({"localhost", "::1", "0:0:0:0:0:0:0:1"})
+
+
+def _loopback_host(address: ast.expr) -> str | None:
+    """The host of an ``(host, port, ...)`` address when it is a loopback one."""
+    if not isinstance(address, ast.Tuple) or not address.elts:
+        return None
+    host = address.elts[0]
+    if not isinstance(host, ast.Constant) or not isinstance(host.value, str):
+        return None
+    text = host.value
+    return text if text in _LOOPBACK_HOSTS or text.startswith("127.") else None
+
+
+def _py3_name(name: str) -> str:
+    """``socketserver.TCPServer`` for ``SocketServer.TCPServer`` (a Python 2 module name)."""
+    module, dot, rest = name.partition(".")
+    return f"{_PY2_MODULES[module]}.{rest}" if dot and module in _PY2_MODULES else name
 
 
 def _type_kind(call: ast.Call, position: int) -> str:
@@ -1984,6 +2172,94 @@ def _is_del(binding: Binding) -> bool:
 
 
 # -- guards ---------------------------------------------------------------------
+#: In a docstring: says that something is raised.
+_RAISES_WORD = re.compile(r"\brais(?:e|es|ed|ing)\b", re.IGNORECASE)
+#: In a docstring: an error that covers a reset, by its class or in prose.
+_RESET_WORDS = re.compile(
+    r"\b(?:(?:socket|_socket|select|os)\.error|OSError|IOError|EnvironmentError"
+    r"|ConnectionError|ConnectionResetError"
+    r"|(?:network|socket) (?:errors?|exceptions?|failures?))\b",
+    re.IGNORECASE,
+)
+#: Methods only a socket (or something that stands in for one) has: a class
+#: that defines several of them emulates a socket.
+_EMULATED_IO = frozenset({"recv", "recv_into", "recvfrom", "send", "sendall", "sendto"})
+_EMULATED_OTHER = frozenset(
+    {
+        "fileno",
+        "makefile",
+        "settimeout",
+        "gettimeout",
+        "setblocking",
+        "getpeername",
+        "getsockname",
+        "setsockopt",
+        "getsockopt",
+        "shutdown",
+    }
+)
+
+#: The methods of a socket (and of a stream over one) an emulator may define.
+_EMULATED_API = (
+    _EMULATED_IO
+    | _EMULATED_OTHER
+    | {"read", "readinto", "write", "recvmsg", "sendmsg", "sendfile", "unwrap", "do_handshake"}
+)
+
+
+def _private_name(name: str) -> bool:
+    """``_name``, not ``__dunder__``."""
+    return name.startswith("_") and not name.endswith("__")
+
+
+def documents_reset(docstring: str | None) -> bool:
+    """Whether a docstring says the function raises a socket error: a
+    paragraph that names raising and an error covering a reset
+    (``socket.error``, ``OSError``, ``ConnectionError``... or "network
+    errors" in prose), as in ``Raises:`` / ``:raises:`` sections."""
+    if not docstring or not _RAISES_WORD.search(docstring):
+        return False
+    return any(
+        _RAISES_WORD.search(paragraph) and _RESET_WORDS.search(paragraph)
+        for paragraph in re.split(r"\n\s*\n", docstring)
+    )
+
+
+def _emulated_methods(classdef: ast.ClassDef) -> frozenset[str]:
+    """The socket methods of a class that emulates a socket, and the methods
+    of the class they call (``self._io_loop()``); nothing for other classes.
+
+    A class emulates a socket when it defines two of a socket's I/O methods
+    and two of its other methods (``fileno``, ``settimeout``, ``makefile``...).
+    """
+    methods: dict[str, list[Function]] = {}
+    for statement in _statements(classdef.body):
+        if isinstance(statement, _FUNCTIONS):
+            methods.setdefault(statement.name, []).append(statement)
+    names = methods.keys()
+    if len(names & _EMULATED_IO) < 2 or len(names & _EMULATED_OTHER) < 2:
+        return frozenset()
+    found = set(names & _EMULATED_API)
+    todo = list(found)
+    while todo:
+        for method in methods[todo.pop()]:
+            me = _first_parameter(method)
+            if me is None:
+                continue
+            for node in ast.walk(method):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == me.arg
+                    and node.func.attr in methods
+                    and node.func.attr not in found
+                ):
+                    found.add(node.func.attr)
+                    todo.append(node.func.attr)
+    return frozenset(found)
+
+
 class ResetGuards:
     """Answers "is a reset raised here caught or normalized?" for one file.
 
@@ -1999,9 +2275,14 @@ class ResetGuards:
     called in place: ``iter(lambda: s.recv(n), b"")`` consumed where it
     stands (a ``for`` loop, a comprehension, an argument of a call), and
     ``pytest.raises(E, lambda: ...)`` / ``assertRaises(E, lambda: ...)``.  And
-    a nested function, a private method or a private module-level function
-    (``_name``) that is only ever used as a direct call at guarded places of
-    this file is guarded by those calls' handlers.
+    a nested function, a private method, a method of a private class or a
+    private module-level function (``_name``) that is only ever used as a
+    direct call at guarded places of this file is guarded by those calls'
+    handlers.
+
+    A function whose docstring says it raises a socket error, and a socket
+    method of a class that emulates a socket (with the methods of the class
+    it calls), let the error out by contract: that counts as a guard.
     """
 
     def __init__(self, model: Model) -> None:
@@ -2009,6 +2290,7 @@ class ResetGuards:
         self._try_cache: dict[int, bool] = {}
         self._with_cache: dict[int, bool] = {}
         self._function_cache: dict[int, bool] = {}
+        self._emulator_cache: dict[int, frozenset[str]] = {}
         self._index = _file_index(model)
         self._private_refs: dict[str, list[ast.Attribute]] | None = None
 
@@ -2137,20 +2419,44 @@ class ResetGuards:
 
     def _function_guarded(self, function: Function, active: frozenset[int]) -> bool:
         if active:
-            return self._decorated_with_guard(function) or self._called_only_guarded(
-                function, active
-            )
+            return self._by_contract(function) or self._called_only_guarded(function, active)
         key = id(function)
         cached = self._function_cache.get(key)
         if cached is None:
-            cached = self._decorated_with_guard(function) or self._called_only_guarded(
-                function, active
-            )
+            cached = self._by_contract(function) or self._called_only_guarded(function, active)
             self._function_cache[key] = cached
         return cached
 
+    def _by_contract(self, function: Function) -> bool:
+        """Whether the function lets a reset out on purpose: decorated with
+        ``@netcompat.normalize()`` / ``@netcompat.retry``, its docstring says
+        it raises a socket error, or it is a method of a class that emulates
+        a socket."""
+        return (
+            self._decorated_with_guard(function)
+            or documents_reset(ast.get_docstring(function, clean=False))
+            or self._in_socket_emulator(function)
+        )
+
+    def _in_socket_emulator(self, function: Function) -> bool:
+        """A socket method of a class that defines a socket's methods itself
+        (``recv``, ``sendall``, ``fileno``, ``settimeout``...), or a method
+        those use: it wraps a socket and hands its errors on, as a socket
+        would."""
+        for ancestor in self._model.ancestors(function):
+            if isinstance(ancestor, ast.ClassDef):
+                key = id(ancestor)
+                cached = self._emulator_cache.get(key)
+                if cached is None:
+                    cached = self._emulator_cache[key] = _emulated_methods(ancestor)
+                return function.name in cached
+            if isinstance(ancestor, (*_FUNCTIONS, ast.Lambda, ast.Module)):
+                return False
+        return False
+
     def _called_only_guarded(self, function: Function, active: frozenset[int]) -> bool:
-        """A nested function or private method whose every use is a guarded call."""
+        """A nested function or private method (or a method of a private
+        class) whose every use is a guarded call."""
         if id(function) in active:
             return False
         model = self._model
@@ -2168,6 +2474,11 @@ class ResetGuards:
             if self._references(binding):
                 return False  # used in the class body itself (an alias, a callback table)
             uses = list(self._private_attributes()[name])
+        elif scope.kind == "class" and _private_name(getattr(scope.node, "name", "")):
+            # A method of a private class (``class _Host``): only this module uses it.
+            if name.startswith("__") or self._references(binding):
+                return False
+            uses = list(self._index.attributes(name))
         else:
             return False
         active = active | {id(function)}

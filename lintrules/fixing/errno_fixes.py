@@ -25,6 +25,7 @@ __all__ = [
     "case_rewritten",
     "chain_merged",
     "comparison_rewritten",
+    "container_rewritten",
     "contains_comment",
     "errorcode_compare_rewritten",
     "expression_keeping_parens",
@@ -80,6 +81,7 @@ def rebuild_elements(
     prefix: Prefix,
     *,
     present: Sequence[str | None] = (),
+    drop: bool = True,
 ) -> list[ElementT]:
     """Write each element's errno name, dropping later duplicates of a name.
 
@@ -92,10 +94,13 @@ def rebuild_elements(
         present: for each element kept as it is, the errno name it already
             stands for (``errno.EPIPE``), so a literal meaning the same is
             dropped as a duplicate.
+        drop: drop duplicates at all.
 
     An element is dropped only when no comment would go with it.  The last
     kept element takes the original last element's separator, so no
-    trailing comma appears or disappears.
+    trailing comma appears or disappears; when its own separator carries a
+    comment (``104,  # Linux`` before a dropped ``10054,``), nothing is
+    dropped, so that the comment stays where it was.
     """
     import libcst as cst
 
@@ -108,7 +113,7 @@ def rebuild_elements(
                 seen.add(existing)
             kept.append(element)
             continue
-        if name in seen and not contains_comment(element):
+        if drop and name in seen and not contains_comment(element):
             continue
         seen.add(name)
         old: cst.CSTNode = element.value if isinstance(element, cst.Element) else element.pattern
@@ -128,6 +133,9 @@ def rebuild_elements(
             kept[-1] = kept[-1].with_changes(separator=last.separator)
         else:
             assert isinstance(kept[-1], cst.Element)
+            own = kept[-1].comma
+            if isinstance(own, cst.Comma) and contains_comment(own):
+                return rebuild_elements(elements, names, prefix, present=present, drop=False)
             kept[-1] = kept[-1].with_changes(comma=last.comma)
     return kept
 
@@ -254,7 +262,7 @@ def comparison_rewritten(
             return node.with_changes(left=constant)
         container = parts.container
         kept = rebuild_elements(container.elements, names, prefix, present=existing)  # type: ignore[arg-type]
-        if len(kept) == 1:
+        if len(kept) == 1 and not contains_comment(kept[0]):
             only = kept[0]
             assert isinstance(only, cst.Element)
             new = membership(parts.subject, [only.value], negated=negated, operator=parts.operator)
@@ -367,6 +375,44 @@ def case_rewritten(
             assert isinstance(only, cst.MatchOrElement)
             return only.pattern
         return node.with_changes(patterns=kept)
+
+    return build
+
+
+def container_rewritten(
+    names: Sequence[str | None], existing: Sequence[str | None], prefix: Prefix
+) -> Builder:
+    """``BAD = {errno.EBADF, 10053}`` has its elements rewritten: ``{errno.EBADF, errno.ECONNABORTED}``.
+
+    The target is the assignment's line (a tuple's parentheses are not its
+    own in libcst, so the tuple cannot be the target); the collection is its
+    value, or the one argument of ``set(...)``/``frozenset(...)``.  The
+    container keeps its type; a tuple left with one element keeps a comma.
+    """
+
+    def rebuilt(node: cst.BaseExpression) -> cst.BaseExpression:
+        import libcst as cst
+
+        if isinstance(node, cst.Call):
+            argument = node.args[0]
+            return node.with_changes(args=[argument.with_changes(value=rebuilt(argument.value))])
+        assert isinstance(node, (cst.Tuple, cst.List, cst.Set))
+        kept = rebuild_elements(node.elements, names, prefix, present=existing)  # type: ignore[arg-type]
+        if isinstance(node, cst.Tuple) and len(kept) == 1:
+            only = kept[0]
+            assert isinstance(only, cst.Element)
+            if not isinstance(only.comma, cst.Comma):
+                kept = [only.with_changes(comma=cst.Comma())]
+        return node.with_changes(elements=kept)
+
+    def build(node: cst.CSTNode) -> cst.CSTNode:
+        import libcst as cst
+
+        assert isinstance(node, cst.SimpleStatementLine)
+        assignment = node.body[0]
+        assert isinstance(assignment, cst.Assign)
+        value = rebuilt(assignment.value)
+        return node.with_changes(body=[assignment.with_changes(value=value)])
 
     return build
 

@@ -80,6 +80,8 @@ CPYTHON_MESSAGES: frozenset[str] = frozenset(
     _normalize(m.text) for m in MESSAGE_TEXTS if m.writer == "cpython"
 )
 
+#: ``[Errno 104]``, ``[WinError 10054]``: how ``str()`` of an ``OSError`` begins.
+_BRACKETED = re.compile(r"(?i)^\[(?:errno|winerror) [0-9]+\]$")
 _SIGNAL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, SIGNALS)) + r")(?![\w-])")
 _NUMBERED = re.compile(r"\b(errno|winerror)\s*([0-9]+)\b")
 _NUMBER = re.compile(r"[0-9]+")
@@ -260,7 +262,10 @@ class ErrorMessageMatch(Rule):
     ``[Errno N]`` / ``[WinError N]`` with a number of the table, and, for an
     exception caught by an ``except`` clause naming ``OSError`` or one of
     its subclasses or aliases, a bare number (``'10054'``) or a single word
-    such as ``'reset'`` or ``'aborted'``.  ``'not found' in str(e)`` is not
+    such as ``'reset'`` or ``'aborted'``.  ``'[Errno 104]'`` and
+    ``'[WinError 10054]'`` are how ``str()`` of an ``OSError`` begins, so
+    they are reported in any text, even one whose origin is not seen (a
+    parameter ``error_str``).  ``'not found' in str(e)`` is not
     reported, nor is ``'reset' in str(e)`` under ``except Exception`` (a
     password reset?), nor a piece of a text CPython writes itself, the same
     on every OS and in every language (``'timed out'``, ``'The read
@@ -317,8 +322,9 @@ class ErrorMessageMatch(Rule):
     and macOS ("Connection timed out"), which Windows words otherwise: it is
     taken as CPython's own timeout text and not reported.  When the text's
     object is not known to be an exception (a parameter ``message``, a
-    string), the advice names the exception the text comes from, never
-    ``isinstance`` of the text.
+    name saying text such as ``error_str`` or ``err_msg``, a string), the
+    advice names the exception the text comes from, never ``isinstance`` of
+    the text.
     """
 
     CODE = "NC004"
@@ -402,6 +408,13 @@ class ErrorMessageMatch(Rule):
             if text is None and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
                 strings, text = self._strings(right), self._error_text(left)
                 exact = True
+            if (
+                text is None
+                and strings
+                and all(_BRACKETED.match(n.strip()) for n in strings)
+                and isinstance(right, (ast.Name, ast.Attribute))
+            ):
+                text = _Text(right)  # ``'[Errno 104]' in message``: only an OSError's text reads so
             if strings is not None and text is not None:
                 self._found(node, text, strings, negated=negated, exact=exact)
         elif isinstance(op, (ast.Eq, ast.NotEq)):
@@ -695,6 +708,8 @@ class ErrorMessageMatch(Rule):
             annotation = bindings[0].node.annotation
             if isinstance(annotation, ast.Name) and annotation.id in ("str", "bytes"):
                 return "text"
+        if _TEXT_WORDS & set(subject.id.lower().split("_")):
+            return "text"  # ``error_str``, ``err_msg``
         return "exception" if looks_like_exception(subject.id) else "unknown"
 
     def _caught_os_error(self, subject: ast.expr) -> bool:
@@ -786,6 +801,8 @@ class ErrorMessageMatch(Rule):
         return {q.name for q in self.model.qualified_names(node)}
 
 
+#: Words of a name that say it holds a text (``error_str``, ``err_msg``, ``error_message``).
+_TEXT_WORDS = frozenset({"str", "string", "text", "msg", "message", "messages", "line", "output"})
 #: Methods that give a text.
 _TEXT_METHODS = frozenset({"format", "join", "decode", *_CASE_METHODS})
 

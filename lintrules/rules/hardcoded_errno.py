@@ -31,17 +31,19 @@ from ..analysis.errno_reads import (
     module_reference,
     source_text,
 )
+from ..analysis.guards import windows_guarded
 from ..fixing.builders import Builder
 from ..fixing.errno_fixes import (
     case_rewritten,
     chain_merged,
     comparison_rewritten,
+    container_rewritten,
     expression_keeping_parens,
 )
 from ..rule import Fix, ImportSpec, Invalid, Rule, RuleContext, Safety, Valid
 
 if TYPE_CHECKING:
-    from ..analysis.model import Model
+    from ..analysis.model import Binding, Model
 
 # -- what a number means, read from the table ----------------------------------
 
@@ -125,6 +127,11 @@ def _portable(number: int) -> bool:
     return len(names) == 1 and all(
         number_on(_READINGS[number][0].fact, platform) == number for platform in PLATFORMS
     )
+
+
+def _windows_number(number: int) -> bool:
+    """A number that means its error on Windows (WinSock or CRT), or everywhere."""
+    return _portable(number) or any(_PLATFORM_OF[r.column] == "win32" for r in _READINGS[number])
 
 
 def _anchored(number: int) -> bool:
@@ -473,9 +480,16 @@ class HardcodedErrno(Rule):
     ``X.args[0]``, ``getattr(X, "errno", ...)``, through a local copy in the
     same scope (``code = e.errno``, ``code, msg = e.args``) or through a
     helper whose name says errno (``get_errno(X)``,
-    ``errno_from_exception(X)``).  The numbers in scope are the socket errors
-    of the project's errno table on any platform: Linux, macOS/FreeBSD,
-    Windows (WinSock) and the Windows CRT.
+    ``errno_from_exception(X)``).  A collection of numbers named at module
+    level (``BAD_SOCK = set((errno.EBADF, 10053))``, a tuple, list, set or
+    ``frozenset``) and read only in ``e.errno in BAD_SOCK`` tests is reported
+    once, where its numbers are written.  The numbers in scope are the socket
+    errors of the project's errno table on any platform: Linux, macOS/FreeBSD,
+    Windows (WinSock) and the Windows CRT.  A comparison that runs only on
+    Windows (``if WIN and ex.args[0] == 10038:``, the ``else`` of ``if not
+    IS_WINDOWS:``, after ``if sys.platform != "win32": return``, in a file
+    that imports a Windows-only module at its top) is not reported when its
+    numbers are Windows' own: no other platform compares them.
 
     ## Why is this bad?
     Errno numbers differ between platforms: "connection reset by peer" is 104
@@ -517,7 +531,10 @@ class HardcodedErrno(Rule):
     duplicate; otherwise each comparison is fixed on its own).  Containers
     keep their type and trailing comma, other elements (``2``,
     ``errno.EPIPE``) are kept, comments stay (an element carrying a comment
-    is never dropped, even as a duplicate).  ``import errno`` is added when
+    is never dropped, even as a duplicate, nor one whose dropping would move
+    a comment off the line it was on).  A named collection is rewritten
+    where it is defined, keeping its type (a tuple left with one element
+    keeps its comma).  ``import errno`` is added when
     missing; ``import errno as E`` gives ``E.ECONNRESET``; names already
     imported with ``from errno import ECONNRESET`` are used bare (never in a
     ``case`` pattern, where a bare name would capture).  No fix when a local
@@ -586,9 +603,18 @@ class HardcodedErrno(Rule):
     own package's exceptions imported absolutely count as another package's.
     ``X.args[0]`` needs ``X`` to be bound by ``except``/``sys.exc_info()`` or
     to read like an exception name (``e``, ``exc``, ``err``), since
-    ``self.args[0]`` is usually not an errno.  Numbers kept in a constant
-    (``RESET = (104, 54)``) and chained comparisons (``100 < e.errno < 116``)
-    are not followed.  The engine only parses files containing ``errno`` or
+    ``self.args[0]`` is usually not an errno.  A ``socket`` module of
+    another package re-exports the socket module's exceptions
+    (``from gevent import socket``, ``six.moves.http_client.socket.error``):
+    ``except socket.error`` there is a socket handler.  A copy named for the
+    errno may start as a ``None`` placeholder (``errno = None`` before the
+    ``try``, ``errno = ex.errno`` in the handler).  A named collection is
+    followed only at module level, bound once, and only when every read of
+    it in the module is an errno membership test (also handed elsewhere, its
+    numbers may mean something else); a local one (``resets = (104, 54)`` in
+    the function) and chained comparisons (``100 < e.errno < 116``) are not
+    followed.  Only Windows guards are understood: ``if IS_LINUX and
+    e.errno == 104`` is still reported.  The engine only parses files containing ``errno`` or
     ``.args``: every shape above contains one of them.
     """
 
@@ -773,6 +799,7 @@ class HardcodedErrno(Rule):
             self._visit_chain(chain)
         for comparison in self.model.nodes(ast.Compare):
             self._visit_comparison(comparison)
+        self._visit_named_collections()
         if sys.version_info >= (3, 10):
             for match in self.model.nodes(ast.Match):
                 self._visit_match(match)
@@ -873,13 +900,23 @@ class HardcodedErrno(Rule):
             fix = Fix(build(writer), plan.safety, title, target=target, imports=writer.imports)
         self.report(report_node, f"{plan.message}: compare with {suggestion}", fix=fix)
 
+    def _right_where_run(self, node: ast.AST, numbers: Sequence[int | None]) -> bool:
+        """Whether ``node`` runs only on Windows and its numbers are Windows' own there.
+
+        ``if WIN and ex.args[0] == 10038:`` is right as written: no other
+        platform ever compares the number.
+        """
+        return all(
+            n is None or n not in _READINGS or _windows_number(n) for n in numbers
+        ) and windows_guarded(self.model, node)
+
     # -- comparisons, chains of them, match statements ---------------------------
 
     def _visit_comparison(self, node: ast.Compare) -> None:
         if id(node) in self._handled:
             return
         compared = self._compared(node)
-        if compared is None:
+        if compared is None or self._right_where_run(node, compared.numbers()):
             return
         existing = [errno_name_of(self.model, v) for v in compared.values]
         siblings = [c.numbers() for c in self._groups.get(id(node), []) if c.node is not node]
@@ -905,9 +942,11 @@ class HardcodedErrno(Rule):
         negated = isinstance(node.op, ast.And)
         members = [self._group_member(node, index, negated) for index in range(len(operands))]
         groups: dict[str, list[_Compared]] = {}
-        for member in members:
-            if member is not None:
-                groups.setdefault(source_text(self.model, member.subject), []).append(member)
+        for index, member in enumerate(members):
+            # ``e.errno in BAD_SOCK`` is context too, never merged.
+            context = member or self._named_member(operands[index], negated)
+            if context is not None:
+                groups.setdefault(source_text(self.model, context.subject), []).append(context)
         for group in groups.values():
             for member in group:
                 self._groups[id(member.node)] = group
@@ -986,6 +1025,8 @@ class HardcodedErrno(Rule):
         run = [c for c in compared[start : end + 1] if c is not None]
         numbers: list[int | None] = [n for c in run for n in c.numbers()]
         first = run[0]
+        if self._right_where_run(chain, numbers):
+            return
         in_run = {id(c.node) for c in run}
         outside = [
             c.numbers() for c in self._groups.get(id(first.node), []) if id(c.node) not in in_run
@@ -1011,6 +1052,86 @@ class HardcodedErrno(Rule):
             first.node, plan, writer, build, target=target, read=first.read, negated=negated
         )
 
+    def _named_member(self, node: ast.expr, negated: bool) -> _Compared | None:
+        """``e.errno in NAME`` (``not in`` when ``negated``), NAME a collection :func:`_named_numbers` reads."""
+        if not (
+            isinstance(node, ast.Compare)
+            and len(node.ops) == 1
+            and isinstance(node.ops[0], ast.NotIn if negated else ast.In)
+            and isinstance(node.comparators[0], ast.Name)
+        ):
+            return None
+        bindings = self.model.value_bindings(node.comparators[0])
+        container = _named_numbers(self.model, bindings[0]) if len(bindings) == 1 else None
+        read = errno_read(self.model, node.left) if container is not None else None
+        if container is None or read is None:
+            return None
+        return _Compared(node, read, node.left, negated, True, list(container.elts))
+
+    def _visit_named_collections(self) -> None:
+        """``BAD_SOCK = set((errno.EBADF, 10053))`` at module level, read only as ``e.errno in BAD_SOCK``.
+
+        The numbers are reported (and fixed) where they are written, once,
+        when every read of the name in the module is such a membership test.
+        The other comparisons of the same errno in the ``or``/``and`` tests
+        that read it are context for their meaning, as for a literal.
+        """
+        model = self.model
+        found: dict[int, tuple[ast.Tuple | ast.List | ast.Set, Binding, list[_Compared]]] = {}
+        tested: set[int] = set()
+        for node in model.nodes(ast.Compare):
+            compared = self._named_member(node, False) or self._named_member(node, True)
+            if compared is None:
+                continue
+            name = node.comparators[0]
+            assert isinstance(name, ast.Name)
+            binding = model.value_bindings(name)[0]
+            container = _named_numbers(model, binding)
+            assert container is not None
+            found.setdefault(id(container), (container, binding, []))[2].append(compared)
+            tested.add(id(name))
+        for container, binding, uses in found.values():
+            reads = [
+                use
+                for use in model.nodes(ast.Name)
+                if use.id == binding.name
+                and isinstance(use.ctx, ast.Load)
+                and any(b is binding for b in model.value_bindings(use))
+            ]
+            if any(id(read) not in tested for read in reads):
+                continue  # also used otherwise: its numbers may not all be errnos
+            self._named_collection(container, binding.name, uses)
+
+    def _named_collection(
+        self, container: ast.Tuple | ast.List | ast.Set, name: str, uses: list[_Compared]
+    ) -> None:
+        values = container.elts
+        numbers = [int_literal(v) for v in values]
+        if self._right_where_run(container, numbers):
+            return
+        origin: Origin = next(
+            (o for o in ("socket", "os", "any") if any(u.read.origin == o for u in uses)), "any"
+        )
+        siblings = [
+            other.numbers()
+            for use in uses
+            for other in self._groups.get(id(use.node), [])
+            if other.node is not use.node
+        ]
+        existing = [errno_name_of(self.model, v) for v in values]
+        plan = _plan(numbers, existing, origin, siblings)
+        if plan is None:
+            return
+        plan.message = f"{name}, compared with errnos, holds numbers: {plan.message}"
+        writer = errno_writer(self.model, container, [n for n in plan.names if n is not None])
+        names = plan.names
+
+        def build(writer: ErrnoWriter) -> Builder:
+            return container_rewritten(names, existing, writer.prefix)
+
+        statement = self.model.statement_of(container)
+        self._finish(container, plan, writer, build, target=statement)
+
     def _visit_match(self, node: ast.AST) -> None:
         if sys.version_info >= (3, 10):  # match statements: Python 3.10+
             assert isinstance(node, ast.Match)
@@ -1029,6 +1150,8 @@ class HardcodedErrno(Rule):
     def _match_case(self, pattern: ast.AST, values: list[ast.expr], origin: Origin) -> None:
         """``case 104:`` (a MatchValue) or ``case 104 | 54:`` (a MatchOr of them)."""
         numbers = [int_literal(v) for v in values]
+        if self._right_where_run(pattern, numbers):
+            return
         existing = [errno_name_of(self.model, v) for v in values]
         plan = _plan(numbers, existing, origin)
         if plan is None:
@@ -1044,6 +1167,45 @@ class HardcodedErrno(Rule):
             # libcst's MatchValue owns its value's parentheses: ``case (104):``.
             pattern = _with_parentheses(self.model, pattern)
         self._finish(pattern, plan, writer, build)
+
+
+#: Builtins that make a collection of a literal: ``set((a, b))``, ``frozenset([a, b])``.
+_COLLECTION_CALLS = frozenset({"set", "frozenset", "tuple", "list"})
+
+
+def _named_numbers(model: Model, binding: Binding) -> ast.Tuple | ast.List | ast.Set | None:
+    """The literal collection a module-level ``NAME = (104, 54)`` (or ``set((...))``) binds.
+
+    One plain assignment at module level, of a tuple, list or set literal
+    holding at least one integer, bare or given to ``set()``,
+    ``frozenset()``, ``tuple()`` or ``list()``.
+    """
+    target = binding.node
+    if binding.kind != "assign" or binding.scope.parent is not None:
+        return None
+    if not isinstance(target, ast.Name):
+        return None
+    statement = model.parent(target)
+    if not isinstance(statement, ast.Assign) or statement.targets != [target]:
+        return None
+    value = statement.value
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in _COLLECTION_CALLS
+        and not model.lookup(value.func)
+        and len(value.args) == 1
+        and not value.keywords
+    ):
+        value = value.args[0]
+    if not isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+        return None
+    elements = value.elts
+    if any(isinstance(e, ast.Starred) for e in elements):
+        return None
+    if all(int_literal(e) is None for e in elements):
+        return None
+    return value
 
 
 def _chain_prefix(chain: ast.BoolOp, end: int) -> ast.BoolOp:

@@ -6,7 +6,11 @@ import ast
 
 from netcompat.errno_table import WSA_EQUAL_ON_WINDOWS, WSA_NAMES
 
-from ..analysis.guards import guarded_against, platform_guarded
+from ..analysis.guards import (
+    guarded_against,
+    platform_guarded,
+    windows_only_file,
+)
 from ..fixing.builders import alias_renamed, attribute_renamed
 from ..rule import Fix, Invalid, Rule, Valid
 
@@ -63,8 +67,14 @@ class PlatformOnlyErrno(Rule):
     catches ``AttributeError``/``ImportError``.  The probed attribute is not
     matched against the name used (``hasattr(sock, "fileno")`` counts too).
     An exit taken only on Windows (``if sys.platform == "win32": return``)
-    is no guard.  A guard in a caller, or in a function called first, is not
-    seen.
+    is no guard.  The body of a private class or function that the module
+    names only under a platform test (``class _SocketWaker`` chosen by
+    ``if platformType == "posix": ... else: _Waker = _SocketWaker``) counts
+    as guarded.  A file that runs only on Windows is not reported: one
+    that imports a Windows-only module at its top (``msvcrt``, ``_winapi``,
+    or a module of a package named for Windows, ``from pkg.iocpreactor
+    import iocpsupport``) or asserts the platform.  A guard in a caller, or
+    in a function called first, is not seen.
     """
 
     CODE = "NC002"
@@ -119,8 +129,11 @@ class PlatformOnlyErrno(Rule):
     ]
 
     def _guarded(self, node: ast.AST) -> bool:
-        return platform_guarded(self.model, node) or guarded_against(
-            self.model, node, ("AttributeError", "ImportError", "NameError")
+        model = self.model
+        return (
+            platform_guarded(model, node)
+            or guarded_against(model, node, ("AttributeError", "ImportError", "NameError"))
+            or windows_only_file(model)
         )
 
     def visit_Attribute(self, node: ast.Attribute) -> None:

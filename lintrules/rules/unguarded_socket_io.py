@@ -27,7 +27,15 @@ if TYPE_CHECKING:
 
 #: The option that makes NC101 report in test files too.
 TEST_FILES_OPTION = "include-test-files"
-_TEST_NAMES = ("test_*.py", "*_test.py", "conftest.py")
+_TEST_NAMES = (
+    "test_*.py",
+    "*_test.py",
+    "*_tests.py",
+    "tests.py",
+    "testcase.py",
+    "testcases.py",
+    "conftest.py",
+)
 _TEST_FOLDERS = frozenset({"test", "tests"})
 #: Names the unsafe fix may bind the reset to, in order of preference.
 _EXCEPTION_NAMES = ("exc", "error", "reset_error", "connection_reset")
@@ -35,7 +43,9 @@ _EXCEPTION_NAMES = ("exc", "error", "reset_error", "connection_reset")
 
 def is_test_file(path: str | None) -> bool:
     """Whether ``path`` names test code: ``test_*.py``, ``*_test.py``,
-    ``conftest.py``, or a file under a ``test/`` or ``tests/`` folder.
+    ``*_tests.py``, ``tests.py``, ``testcase.py``, ``testcases.py`` (the
+    shared test cases and servers of a test suite), ``conftest.py``, or a
+    file under a ``test/`` or ``tests/`` folder.
 
     The path is the one the front end gives (relative to the configuration's
     root when the file is inside it); None (a source with no file name) is
@@ -59,10 +69,12 @@ class UnguardedSocketIo(Rule):
     Finds calls of ``recv``, ``recv_into``, ``recvfrom``, ``recvfrom_into``,
     ``recvmsg``, ``send``, ``sendall`` and ``sendfile`` on an object the rule
     can tell is a socket (also through a bound-method alias: ``recv =
-    sock.recv; recv(4096)``), and ``read``/``readline``/``write`` (and
-    friends) on its ``makefile()`` stream or on a stream request handler's
-    ``self.rfile`` / ``self.wfile``, when no enclosing handler in the same
-    function catches a reset.  Test files are left out unless the
+    sock.recv; recv(4096)``, even when another branch binds a ``lambda`` that
+    stands in for it), and ``read``/``readline``/``write`` (and friends) on
+    its ``makefile()`` stream (also as the parameter every call passes it to:
+    ``pool.spawn_n(handle, conn.makefile("rw"))``) or on a stream request
+    handler's ``self.rfile`` / ``self.wfile``, when no enclosing handler in
+    the same function catches a reset.  Test files are left out unless the
     ``include-test-files`` option is on.
 
     A reset is caught by a handler for ``ConnectionResetError``,
@@ -89,9 +101,21 @@ class UnguardedSocketIo(Rule):
     ``iter(lambda: sock.recv(n), b"")`` consumed in place (by a ``for``, a
     comprehension, or as an argument: ``b"".join(iter(...))``) and
     ``pytest.raises(E, lambda: ...)``.  A nested function, a private method
-    (``self._send_packed()``) or a private module-level function whose every
-    use in the file is a direct call at a guarded place is guarded by those
-    calls.
+    (``self._send_packed()``), any method of a private class (``class
+    _Host``) or a private module-level function whose every use in the file
+    is a direct call at a guarded place is guarded by those calls.
+
+    Errors that are the caller's by contract are not reported either: in a
+    function whose docstring says it raises a socket error (a paragraph that
+    names raising and ``socket.error``, ``OSError``, ``ConnectionError``...
+    or "network errors": ``Raises:`` / ``:raises:`` sections and prose
+    alike), and in a class that emulates a socket (it defines two of
+    ``recv``, ``recv_into``, ``recvfrom``, ``send``, ``sendall``,
+    ``sendto`` and two of ``fileno``, ``makefile``, ``settimeout``,
+    ``gettimeout``, ``setblocking``, ``getpeername``, ``getsockname``,
+    ``setsockopt``, ``getsockopt``, ``shutdown``): its socket methods, and
+    the methods of the class they call, hand the wrapped socket's errors on
+    as a socket would.
 
     Not reported, because they cannot meet a reset: sends on a datagram
     socket (``socket.socket(AF_INET, SOCK_DGRAM)``, a UDP server's
@@ -103,14 +127,19 @@ class UnguardedSocketIo(Rule):
     ``recvfrom`` raises ``ConnectionResetError`` (WSAECONNRESET).  Nor is
     I/O on the ends of ``socket.socketpair()`` in a file that starts no
     other process (the wake-up pair of an event loop: both ends belong to
-    the program, so no peer can crash).
+    the program, so no peer can crash), nor on the ends of a pair made by
+    hand, where one function connects a socket to its own listener
+    (``s.connect(listener.getsockname())``, or to the loopback address it
+    bound the listener to) and accepts that connection: the
+    ``socketpair()`` of platforms without one.
 
     The rule can tell an object is a socket when the file shows it:
 
     * what made it: ``socket.socket()``, ``socket.create_connection()``,
       ``socket.create_server()``, ``socket.socketpair()``,
       ``socket.fromfd()`` (also through ``from socket import *``, and
-      the same calls of ``gevent.socket`` and ``eventlet.green.socket``), any
+      the same calls of ``gevent.socket`` and ``eventlet.green.socket``),
+      ``eventlet.listen()``, ``eventlet.connect()``, any
       ``.wrap_socket()``, the first item of an ``.accept()`` (unless its
       receiver is known to be something else, such as a
       ``multiprocessing`` listener), ``with socket.socket() as s``, or a
@@ -122,7 +151,8 @@ class UnguardedSocketIo(Rule):
       every call of the function in the file passes (direct calls,
       ``threading.Thread(target=f, args=(conn,))``, ``executor.submit(f,
       conn)``, ``selector.register(sock, events, f)``; for ``__init__``,
-      the calls of the class), so ``self.sock = sock`` in ``__init__``
+      the calls of the class; ``eventlet.spawn(f, conn)``,
+      ``pool.spawn_n(f, conn)``), so ``self.sock = sock`` in ``__init__``
       gives the attribute what the callers pass; a ``for`` loop over the
       result of ``select.select()`` over a list of known sockets (a list
       bound in the file, with what ``append``/``add``/``extend`` put in
@@ -130,8 +160,9 @@ class UnguardedSocketIo(Rule):
       of which is given a known socket; an instance attribute whose every
       assignment in the class (or its bases in the same file) is one of
       those (``None`` aside); the ``self.request`` / ``self.connection`` of
-      a ``socketserver`` or ``http.server`` request handler
-      (``self.socket`` of a datagram handler or a server);
+      a ``socketserver`` or ``http.server`` request handler, Python 2's
+      ``SocketServer`` and ``BaseHTTPServer`` included (``self.socket`` of a
+      datagram handler or a server);
     * how it is used, for a name or attribute nothing above decides (a
       parameter nobody in the file calls, a loop variable): a method only
       sockets have, called on it in the same function (for an attribute,
@@ -170,9 +201,10 @@ class UnguardedSocketIo(Rule):
 
     In test code an uncaught reset is what should happen: it fails the test,
     which is how a test says "the peer went away".  So test files
-    (``test_*.py``, ``*_test.py``, ``conftest.py``, anything under a
-    ``test/`` or ``tests/`` folder) are not checked unless
-    ``include-test-files`` is on.
+    (``test_*.py``, ``*_test.py``, ``*_tests.py``, ``tests.py``, the
+    shared test cases and servers of a suite in ``testcase.py`` /
+    ``testcases.py``, ``conftest.py``, anything under a ``test/`` or
+    ``tests/`` folder) are not checked unless ``include-test-files`` is on.
 
     ## Example
     ```python
@@ -221,11 +253,19 @@ class UnguardedSocketIo(Rule):
     socket's.
     A handler in a caller is seen only for nested functions and private
     functions and methods, so a public method of a library that lets the
-    error reach its caller on purpose, or a request handler that relies on
+    error reach its caller on purpose without saying so in its docstring,
+    or a request handler that relies on
     ``socketserver`` printing the traceback, is reported: mark it ``# noqa:
     NC101`` or decorate it with ``@netcompat.normalize()``.  ``asyncio``'s
     ``loop.sock_recv(sock, n)`` and friends are not checked.  Test files are
-    recognised by their path alone.
+    recognised by their path alone: test-support code elsewhere (a
+    ``dummyserver/server.py``) is checked; name it ``testcase.py`` or use
+    ``per-file-ignores``.  A docstring is taken at its word: one that says
+    the function raises "network errors" silences the rule in it even if
+    the code raises something else.  An exception class that a handler
+    names through a star or relative import of the project's own module
+    (``from ._ssl_compat import *`` re-exporting ``ssl.SSLError``) cannot be
+    followed, so it counts as a guard.
     """
 
     CODE = "NC101"
