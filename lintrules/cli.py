@@ -438,7 +438,7 @@ def _check_stdin(
     diff goes to stdout.
     """
     from .engine import lint_source
-    from .runner import _display_path, fixed_codes, unified_diff
+    from .runner import _display_path, fixed_codes, project_imports, unified_diff
 
     data = sys.stdin.buffer.read()
     name = args.stdin_filename
@@ -474,6 +474,7 @@ def _check_stdin(
         options=config.options,
         edits=options.edits,
         path=None if named is None else named.as_posix(),
+        imports=project_imports().for_file(path) if name else None,
     )
     result = finish(data, raw, codes, config, options)
     findings = [

@@ -32,6 +32,7 @@ import re
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .analysis.model import Model
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     import libcst as cst
     from libcst.metadata import MetadataWrapper
 
+    from .analysis.project import FileImports
     from .fixing.cst_pass import CstReport
 
 #: How many rounds of fixing one file may take before the engine stops.
@@ -220,6 +222,7 @@ def _run_ast_rules(
 
 
 def _run_rules_on(model: Model, rules: Sequence[type[Rule]], context: RuleContext) -> list[Report]:
+    model.project = context.imports
     reports: list[Report] = []
     for rule in rules:
         instance = rule(model, context)
@@ -427,6 +430,7 @@ def lint_source(
     options: Mapping[str, object] | None = None,
     edits: bool = True,
     path: str | None = None,
+    imports: FileImports | None = None,
 ) -> SourceResult:
     """Lint ``data`` (the bytes of one file) with ``rules``; fix if asked.
 
@@ -443,13 +447,21 @@ def lint_source(
         path: the file's path, for rules that treat some files apart (NC101
             leaves test files out); relative to the configuration's root when
             the file is inside it.
+        imports: how the names the file imports from its own project resolve
+            (:meth:`lintrules.analysis.project.ProjectImports.for_file`); the
+            result's ``consulted`` names the modules that were read for it.
 
     Returns:
         The findings that remain, and the fixed bytes when anything changed.
     """
-    context = RuleContext(fix_style=fix_style, options=dict(options or {}), path=path)
+    context = RuleContext(
+        fix_style=fix_style, options=dict(options or {}), path=path, imports=imports
+    )
     with _gc_paused():
-        return _lint(data, rules, context, fix_level, edits)
+        result = _lint(data, rules, context, fix_level, edits)
+    if imports is not None and imports.consulted:
+        result = replace(result, consulted=tuple(sorted(imports.consulted)))
+    return result
 
 
 def _lint(

@@ -137,6 +137,9 @@ class SourceResult:
     #: (:attr:`lintrules.noqa.NoqaIndex.used` of the final source); None when
     #: the engine does not say, and the front end finds out itself.
     noqa_used: Mapping[int, frozenset[str]] | None = None
+    #: The project's modules read to follow the file's imports (their paths):
+    #: the result holds while they are unchanged.
+    consulted: tuple[str, ...] = ()
 
 
 def decode_source(data: bytes) -> str:

@@ -162,7 +162,7 @@ class NetcompatChecker:
 
     def run(self) -> Iterator[Result]:
         """Yield ``(line, column0, "NCxxx message", type)`` for each finding."""
-        from .runner import RunOptions, _display_path, exemption_of, finish
+        from .runner import RunOptions, _display_path, exemption_of, finish, project_imports
 
         cls = type(self)
         if cls.resolver is None:
@@ -183,7 +183,13 @@ class NetcompatChecker:
         options = {**config.options, **self.rule_options}
         named = _display_path(path, config.root).as_posix()
         raw = lint_source(
-            data, rules, fix_style=config.fix_style, options=options, edits=False, path=named
+            data,
+            rules,
+            fix_style=config.fix_style,
+            options=options,
+            edits=False,
+            path=named,
+            imports=project_imports().for_file(path),
         )
         result = finish(data, raw, [rule.CODE for rule in rules], config, RunOptions())
         for finding in result.findings:

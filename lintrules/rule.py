@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from .analysis.model import Model, Span
+    from .analysis.project import FileImports
 
 FixStyle = Literal["stdlib", "netcompat"]
 
@@ -124,6 +125,9 @@ class RuleContext:
     #: The file's path as the front end names it (relative to the configuration's
     #: root when inside it); None for a source without a file name.
     path: str | None = None
+    #: How the names the file imports from its own project resolve (the
+    #: front end's reader of the project's modules); None: they are unknown.
+    imports: FileImports | None = None
 
 
 @dataclass

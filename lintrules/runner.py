@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional, cast
 
 from . import __version__
 from .config import Config
@@ -68,13 +68,14 @@ from .noqa import (
 from .rules import RuleInfo
 
 if TYPE_CHECKING:
+    from .analysis.project import ProjectImports
     from .rule import FixStyle
 
 #: Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 6
 CACHE_DIR = ".netcompat_cache"
 #: The layout of a cache file; a file of another layout is never read.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: How long before it was read a file must have been last modified for its
 #: stat to vouch for its content.  Two seconds: the coarsest timestamps in use
 #: (FAT), and clocks that disagree a little (network file systems).
@@ -150,7 +151,9 @@ class Cache:
     """Findings by file, one JSON file per tool version and settings.
 
     The file holds ``{"format": CACHE_FORMAT, "entries": {path: [digest,
-    stamp or null, findings]}}``.  Anything else in it (another layout, a
+    stamp or null, findings(, dependencies)]}}``; dependencies, when present,
+    are the ``[path, digest]`` of the project modules the file's imports were
+    followed into, and the entry holds only while they are unchanged.  Anything else in it (another layout, a
     truncated or corrupt file, an entry of the wrong shape) counts as no
     entry: the file is linted again and the cache rewritten.
     """
@@ -182,9 +185,23 @@ class Cache:
 
     def _findings(self, entry: Any) -> list[Finding] | None:
         try:
+            if len(entry) == 4 and not self._dependencies_hold(entry[3]):
+                return None
             return [Finding.from_dict(item) for item in entry[2]]
         except (LookupError, TypeError, ValueError, AttributeError):
             return None  # an entry of the wrong shape: no entry
+
+    @staticmethod
+    def dependencies(paths: Sequence[str]) -> list[list[str]]:
+        """``[path, digest]`` of each project module a result depends on (see :meth:`put`)."""
+        return [[path, Cache.digest(read_module(Path(path)) or b"")] for path in paths]
+
+    @staticmethod
+    def _dependencies_hold(recorded: Any) -> bool:
+        """Whether the modules an entry's imports were followed into are as they were."""
+        return all(
+            Cache.digest(read_module(Path(path)) or b"") == digest for path, digest in recorded
+        )
 
     def by_stat(self, path: Path, info: os.stat_result) -> list[Finding] | None:
         """The findings of ``path`` if its stat is the one recorded, and not racy."""
@@ -192,7 +209,7 @@ class Cache:
         if (
             self.written_ns is None
             or not isinstance(entry, list)
-            or len(entry) != 3
+            or len(entry) not in (3, 4)
             or not _same_stamp(entry[1], info)
             # Modified in the last moments before the cache was written (git's
             # "racily clean"): the stat may predate a change.
@@ -207,7 +224,7 @@ class Cache:
         A hit records ``stamp``, so the next run can skip reading the file.
         """
         entry = self.entries.get(str(path))
-        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != digest:
+        if not isinstance(entry, list) or len(entry) not in (3, 4) or entry[0] != digest:
             return None
         findings = self._findings(entry)
         if findings is not None and stamp is not None and entry[1] != list(stamp):
@@ -221,12 +238,18 @@ class Cache:
         digest: str,
         findings: Sequence[Finding],
         stamp: Stamp | None = None,
+        dependencies: list[list[str]] | None = None,
     ) -> None:
-        self.entries[str(path)] = [
+        """Record ``path``'s findings; with ``dependencies`` (:meth:`dependencies`),
+        only while those modules, which its imports were followed into, are unchanged."""
+        entry: list[Any] = [
             digest,
             None if stamp is None else list(stamp),
             [finding.to_dict() for finding in findings],
         ]
+        if dependencies:
+            entry.append(dependencies)
+        self.entries[str(path)] = entry
         self.dirty = True
 
     def save(self) -> None:
@@ -306,12 +329,39 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _lint_in_worker(job: tuple[bytes, tuple[str, ...], str | None]) -> SourceResult:
+#: One job: the file's bytes, the codes to run, its display path, its absolute path.
+Job = tuple[bytes, tuple[str, ...], Optional[str], Optional[str]]
+
+#: The largest project module read to follow an import (a generated one is not).
+MAX_MODULE_BYTES = 1024 * 1024
+
+
+def read_module(path: Path) -> bytes | None:
+    """The bytes of a project module an import leads to; None if missing or too large."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_MODULE_BYTES + 1)
+    except OSError:
+        return None
+    return None if len(data) > MAX_MODULE_BYTES else data
+
+
+def project_imports() -> ProjectImports:
+    """This process's reader of the project's modules (made once: it keeps their models)."""
+    found = _WORKER_STATE.get("project")
+    if found is None:
+        from .analysis.project import ProjectImports
+
+        found = _WORKER_STATE["project"] = ProjectImports(read_module)
+    return cast("ProjectImports", found)
+
+
+def _lint_in_worker(job: Job) -> SourceResult:
     # Imported here: a run that lints nothing never loads the engine (libcst).
     from .engine import lint_source
     from .rules import rule_for
 
-    data, codes, path = job
+    data, codes, path, location = job
     return lint_source(
         data,
         [rule_for(code) for code in codes],
@@ -320,6 +370,7 @@ def _lint_in_worker(job: tuple[bytes, tuple[str, ...], str | None]) -> SourceRes
         options=_WORKER_STATE["options"],
         edits=_WORKER_STATE["edits"],
         path=path,
+        imports=None if location is None else project_imports().for_file(Path(location)),
     )
 
 
@@ -483,7 +534,12 @@ def run(
 
     results = _lint_all(
         [
-            (originals[pos], codes, _display_path(reports[pos].path, config.root).as_posix())
+            (
+                originals[pos],
+                codes,
+                _display_path(reports[pos].path, config.root).as_posix(),
+                os.path.abspath(reports[pos].path),
+            )
             for pos, codes in pending
         ],
         config,
@@ -509,7 +565,13 @@ def run(
         original = originals[position]
         if result.fixed_source is None:
             if cache is not None and position in digests:
-                cache.put(report.path, digests[position], result.findings, stamps[position])
+                cache.put(
+                    report.path,
+                    digests[position],
+                    result.findings,
+                    stamps[position],
+                    Cache.dependencies(raw.consulted),
+                )
             continue
         if options.diff:
             report.diff = unified_diff(
@@ -687,7 +749,7 @@ def _display_path(path: Path, root: Path) -> Path:
 
 
 def _lint_all(
-    jobs: list[tuple[bytes, tuple[str, ...], str | None]],
+    jobs: list[Job],
     config: Config,
     options: RunOptions,
     progress: Callable[[int, int], None] | None,

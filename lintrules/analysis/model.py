@@ -26,7 +26,10 @@ import ast
 import builtins
 from ast import AST
 from collections.abc import Iterator, Sequence
-from typing import Literal, NamedTuple, TypeVar, Union
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar, Union
+
+if TYPE_CHECKING:
+    from .project import FileImports
 
 __all__ = [
     "Binding",
@@ -237,6 +240,9 @@ class Model:
         #: by their own key.  Kept here so that it dies with the model: a
         #: cache beside it would keep every model alive that its values name.
         self.memo: dict[object, object] = {}
+        #: How the names this file imports from its own project resolve
+        #: (the engine sets it from the front end's reader); None: unknown.
+        self.project: FileImports | None = None
 
     # -- construction ------------------------------------------------------
     @classmethod

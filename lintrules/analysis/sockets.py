@@ -74,6 +74,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Literal, NamedTuple, Union
 
 from .model import Binding, Model, Span
+from .project import PROJECT_CLASS
 
 __all__ = [
     "DATAGRAM_SENDS",
@@ -2158,6 +2159,15 @@ def _record_target(
             )
 
 
+def _outside_catches_reset(qualified: str) -> bool:
+    """Whether a class the project's imports lead to catches a reset (unknown ones do)."""
+    if qualified == PROJECT_CLASS:
+        return False  # the project's own class catches only itself
+    if qualified in RESET_CATCHERS:
+        return True
+    return not (qualified.startswith("builtins.") or qualified.partition(".")[0] in _KNOWN_MODULES)
+
+
 def bindings(model: Model, name: ast.Name) -> list[Binding]:
     """The bindings of ``name`` where it stands; a ``del`` unbinds, it binds nothing."""
     found = model.lookup(name)
@@ -2314,7 +2324,13 @@ class ResetGuards:
         if not isinstance(expr, (ast.Name, ast.Attribute)):
             return True
         names = self._model.qualified_names(expr)
+        project = self._model.project
         if not names:
+            if project is not None and isinstance(expr, ast.Name) and self._model.unknown(expr):
+                # Bound nowhere here: from one of the file's star imports.
+                starred = project.resolve_starred(expr.id, self._model.star_imports)
+                if starred is not None:
+                    return any(_outside_catches_reset(target) for target in starred)
             return True
         for name in names:
             if name.name in RESET_CATCHERS:
@@ -2327,6 +2343,13 @@ class ResetGuards:
                 if self._local_catches_reset(expr, depth):
                     return True
                 continue
+            if name.source == "import" and project is not None:
+                # A class of the project itself: what its module binds it to.
+                resolved = project.resolve(name.name)
+                if resolved is not None:
+                    if any(_outside_catches_reset(target) for target in resolved):
+                        return True
+                    continue
             return True
         return False
 

@@ -85,7 +85,11 @@ class UnguardedSocketIo(Rule):
     self.assertRaises(E):`` where ``E`` is one of those; and by
     ``netcompat.normalize()`` (as a ``with`` block or a decorator) or
     ``@netcompat.retry``, where letting the normalized error propagate was a
-    choice.  An exception name the rule cannot resolve (``except
+    choice.  A class imported from the project itself (``from ._compat
+    import SSLError``, ``from pkg._compat import *``) is what that module
+    binds it to: ``ssl.SSLError`` re-exported does not catch a reset, ``SSLError =
+    OSError`` does, and the result is cached only while that module is
+    unchanged.  An exception name the rule cannot resolve (``except
     self.errors:``, a class imported from a third-party module) counts as a
     guard.  Handlers for ``socket.timeout`` / ``TimeoutError``,
     ``ssl.SSLError``, ``BlockingIOError``, ``InterruptedError``,
@@ -262,10 +266,11 @@ class UnguardedSocketIo(Rule):
     ``dummyserver/server.py``) is checked; name it ``testcase.py`` or use
     ``per-file-ignores``.  A docstring is taken at its word: one that says
     the function raises "network errors" silences the rule in it even if
-    the code raises something else.  An exception class that a handler
-    names through a star or relative import of the project's own module
-    (``from ._ssl_compat import *`` re-exporting ``ssl.SSLError``) cannot be
-    followed, so it counts as a guard.
+    the code raises something else.  A class imported from the project's
+    own modules is followed only by the command line and the flake8 plugin,
+    which read those modules (the codemod and ``lint_source()`` without
+    ``imports`` count it as a guard), and only as far as module-level imports
+    and assignments say what it is.
     """
 
     CODE = "NC101"

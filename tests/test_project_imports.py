@@ -1,0 +1,131 @@
+"""Exception classes imported from the project itself are followed into their module (issue 10).
+
+Each case is a small project on disk, linted through the command line: a
+handler that names ``SSLError`` from the project's ``_compat`` module guards a
+``recv`` only if what ``_compat`` binds it to catches a reset.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from _cli_helpers import run_cli
+
+from lintrules.analysis.project import PROJECT_CLASS, ProjectImports
+from lintrules.runner import read_module
+
+READER = '''\
+import socket
+
+{imports}
+
+
+def read(sock: socket.socket, n: int) -> bytes:
+    try:
+        return sock.recv(n)
+    except SSLError:
+        raise
+'''
+
+# What _compat binds SSLError to, and whether `except SSLError` then catches a reset.
+COMPAT = {
+    "re-exports ssl's class": ("from ssl import SSLError\n", False),
+    "re-exports it under try/except ImportError": (
+        "try:\n    from ssl import SSLError\nexcept ImportError:\n"
+        "    class SSLError(Exception):\n        pass\n",
+        False,
+    ),
+    "defines its own class": ("class SSLError(Exception):\n    pass\n", False),
+    "star-imports ssl": ("from ssl import *\n", False),
+    "assigns OSError": ("SSLError = OSError\n", True),
+    "assigns socket.error": ("import socket\nSSLError = socket.error\n", True),
+    "falls back to OSError": (
+        "try:\n    from ssl import SSLError\nexcept ImportError:\n    SSLError = OSError\n",
+        True,
+    ),
+    "re-exports another project module's": ("from ._errors import SSLError\n", True),
+    "binds it some other way": ("def _make():\n    return OSError\nSSLError = _make()\n", True),
+}
+# ._errors, for the case that follows a second module.
+ERRORS = "SSLError = ConnectionError\n"
+
+IMPORTS = {
+    "relative": "from ._compat import SSLError",
+    "absolute": "from pkg._compat import SSLError",
+    "module": "from . import _compat\nSSLError = _compat.SSLError",
+    "star": "from ._compat import *",
+}
+
+
+def _project(root: Path, compat: str, imports: str) -> Path:
+    package = root / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "_compat.py").write_text(compat)
+    (package / "_errors.py").write_text(ERRORS)
+    reader = package / "client.py"
+    reader.write_text(READER.format(imports=imports))
+    return reader
+
+
+def _reported(reader: Path, *extra: str) -> bool:
+    result = run_cli("check", "--select", "NC101", "--output-format", "concise", *extra, str(reader))
+    assert result.code in (0, 1), result.err
+    return "NC101" in result.out
+
+
+@pytest.mark.parametrize("imports", sorted(IMPORTS))
+@pytest.mark.parametrize("case", sorted(COMPAT))
+def test_a_project_class_is_followed_into_its_module(tmp_path: Path, case: str, imports: str) -> None:
+    compat, catches = COMPAT[case]
+    reader = _project(tmp_path, compat, IMPORTS[imports])
+    assert _reported(reader, "--no-cache") is not catches
+
+
+def test_what_cannot_be_followed_still_guards(tmp_path: Path) -> None:
+    """A missing module, a module that does not parse, an import cycle: unknown, so cautious."""
+    reader = _project(tmp_path, "from ._missing import SSLError\n", IMPORTS["relative"])
+    assert not _reported(reader, "--no-cache")
+    (tmp_path / "pkg" / "_compat.py").write_text("def broken(:\n")
+    assert not _reported(reader, "--no-cache")
+    (tmp_path / "pkg" / "_compat.py").write_text("from ._errors import SSLError\n")
+    (tmp_path / "pkg" / "_errors.py").write_text("from ._compat import SSLError\n")
+    assert not _reported(reader, "--no-cache")
+
+
+def test_a_top_level_module_of_another_project_is_not_followed(tmp_path: Path) -> None:
+    """``from ssl_compat import X`` in a file outside a package: not the project's own."""
+    (tmp_path / "ssl_compat.py").write_text("from ssl import SSLError\n")
+    reader = tmp_path / "client.py"
+    reader.write_text(READER.format(imports="from ssl_compat import SSLError"))
+    assert not _reported(reader, "--no-cache")
+
+
+def test_a_cached_result_is_dropped_when_the_module_it_followed_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "netcompat-lint.toml").write_text("")
+    reader = _project(tmp_path, "SSLError = OSError\n", IMPORTS["relative"])
+    assert not _reported(reader)
+    assert not _reported(reader)  # from the cache
+    (tmp_path / "pkg" / "_compat.py").write_text("from ssl import SSLError\n")
+    assert _reported(reader)  # the client did not change; its module did
+    assert _reported(reader)
+    os.remove(tmp_path / "pkg" / "_compat.py")
+    assert not _reported(reader)  # gone: unknown again
+
+
+def test_the_resolver_api(tmp_path: Path) -> None:
+    reader = _project(tmp_path, "from ssl import SSLError\n", IMPORTS["relative"])
+    project = ProjectImports(read_module)
+    imports = project.for_file(reader)
+    assert imports.resolve("._compat.SSLError") == frozenset({"ssl.SSLError"})
+    assert imports.resolve("pkg._compat.SSLError") == frozenset({"ssl.SSLError"})
+    assert imports.resolve("._compat.Missing") is None
+    assert imports.resolve("ssl.SSLError") is None  # not the project's
+    assert imports.consulted == {str(tmp_path / "pkg" / "_compat.py")}
+    (tmp_path / "pkg" / "_compat.py").write_text("class SSLError(Exception):\n    pass\n")
+    assert imports.resolve("._compat.SSLError") == frozenset({PROJECT_CLASS})
