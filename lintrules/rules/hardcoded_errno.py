@@ -1109,9 +1109,11 @@ class HardcodedErrno(Rule):
         numbers = [int_literal(v) for v in values]
         if self._right_where_run(container, numbers):
             return
-        origin: Origin = next(
-            (o for o in ("socket", "os", "any") if any(u.read.origin == o for u in uses)), "any"
-        )
+        origin: Origin = "any"
+        for candidate in ("socket", "os"):
+            if any(use.read.origin == candidate for use in uses):
+                origin = candidate
+                break
         siblings = [
             other.numbers()
             for use in uses
