@@ -341,9 +341,18 @@ def _ast_finding(report: Report, fix: FixInfo | None) -> Finding:
 
 
 def _analyse(
-    data: bytes, rules: Sequence[type[RuleBase]], context: RuleContext, *, edits: bool = True
+    data: bytes,
+    rules: Sequence[type[RuleBase]],
+    context: RuleContext,
+    *,
+    edits: bool = True,
+    fix_level: FixLevel = None,
 ) -> _Analysis:
-    """Run ``rules`` over ``data``; with ``edits``, carry each fix over to libcst too."""
+    """Run ``rules`` over ``data``; carry fixes over to libcst for ``edits`` or ``fix_level``.
+
+    With ``edits``, every fix (its edit is shown); with a ``fix_level``, the
+    fixes it allows (they are to be applied).
+    """
     try:
         text = decode_source(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
@@ -369,7 +378,7 @@ def _analyse(
         active = legacy
 
     ast_rules = [rule for rule in active if issubclass(rule, Rule)]
-    if not edits and len(text) > PIECEWISE_LINT_CHARS:
+    if not edits and fix_level is None and len(text) > PIECEWISE_LINT_CHARS:
         noqa = NoqaIndex(text)
         try:
             with warnings.catch_warnings():
@@ -411,7 +420,13 @@ def _analyse(
         return _rules_failed(error, ast_rules)
     noqa = NoqaIndex(text)
     reports = [r for r in reports if not noqa.suppresses(r.span.line, r.code)]
-    if not (edits and any(report.fix is not None for report in reports)):
+    # libcst carries fixes over: for the edits the output shows, or for the
+    # fixes this run may apply (none at all for ``--fix`` when every fix
+    # offered is unsafe).
+    if not any(
+        report.fix is not None and (edits or allowed(fix_level, report.fix.safety))
+        for report in reports
+    ):
         plain = [_ast_finding(report, _unlocated_fix(report)) for report in reports]
         plain.sort(key=lambda f: (f.line, f.column, f.code))
         return _Analysis(plain, [], None, None, True, noqa)
@@ -474,7 +489,7 @@ def _lint(
     """The work of :func:`lint_source`, with the cyclic GC paused."""
     current = data
     applied = 0
-    analysis = _analyse(current, rules, context, edits=edits or fix_level is not None)
+    analysis = _analyse(current, rules, context, edits=edits, fix_level=fix_level)
     seen = {current}
     for _ in range(MAX_FIX_PASSES):
         if fix_level is None or analysis.module is None:
@@ -497,7 +512,7 @@ def _lint(
         seen.add(new)
         applied += analysis.chosen
         current = new
-        analysis = _analyse(current, rules, context)
+        analysis = _analyse(current, rules, context, edits=edits, fix_level=fix_level)
     fixed = current if current != data else None
     used = None
     if analysis.noqa is not None:

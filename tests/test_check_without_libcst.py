@@ -83,3 +83,15 @@ def test_a_one_file_check_imports_nothing_it_does_not_use(tmp_path: Path) -> Non
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert "NC101" in done.stdout
     assert [m for m in result["modules"] if m.split(".")[0] in _NOT_AT_STARTUP] == []
+
+
+def test_fix_with_only_unsafe_fixes_on_offer_does_not_import_libcst(tmp_path: Path) -> None:
+    """``--fix`` applies safe fixes: where every fix is unsafe (NC101's), there is nothing for libcst."""
+    source = "def serve(listener):\n    conn, _ = listener.accept()\n    data = conn.recv(1)\n    return data\n"
+    (tmp_path / "server.py").write_text(source)
+    result = _run(tmp_path, "--select", "NC101", "--exit-zero", "--fix", "server.py")
+    assert result["libcst"] == []
+    assert (tmp_path / "server.py").read_text() == source
+    result = _run(tmp_path, "--select", "NC101", "--exit-zero", "--fix", "--unsafe-fixes", "server.py")
+    assert "libcst" in result["libcst"]
+    assert (tmp_path / "server.py").read_text() != source
