@@ -33,7 +33,7 @@ import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .analysis.model import Model
 
@@ -102,8 +102,17 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _pieces(text: str) -> Iterator[tuple[int, int, list[ast.stmt]]]:
-    """Each piece of ``text`` (see :func:`parse`) parsed alone: first line, last line, statements.
+class _Piece(NamedTuple):
+    """A piece of a long source, parsed alone (see :func:`parse`)."""
+
+    first_line: int
+    last_line: int
+    text: str
+    body: list[ast.stmt]
+
+
+def _pieces(text: str) -> Iterator[_Piece]:
+    """Each piece of ``text`` (see :func:`parse`) parsed alone.
 
     Raises SyntaxError or ValueError when a piece does not parse, which may
     only mean that a cut was made in the wrong place.
@@ -114,7 +123,9 @@ def _pieces(text: str) -> Iterator[tuple[int, int, list[ast.stmt]]]:
         piece = text[start:end]
         lines = piece.count("\n") + piece.count("\r") - piece.count("\r\n")
         # No local names the tree: a suspended generator would keep it alive.
-        yield lines_before + 1, lines_before + max(lines, 1), ast.parse("\n" * lines_before + piece).body
+        body = ast.parse("\n" * lines_before + piece).body
+        yield _Piece(lines_before + 1, lines_before + max(lines, 1), piece, body)
+        del body
         lines_before += lines
 
 
@@ -133,8 +144,8 @@ def parse(text: str) -> ast.Module:
         return ast.parse(text)
     body: list[ast.stmt] = []
     try:
-        for _, _, statements in _pieces(text):
-            body.extend(statements)
+        for piece in _pieces(text):
+            body.extend(piece.body)
     except (SyntaxError, ValueError):
         return ast.parse(text)
     # Only the comment form ``# type: ignore`` makes type_ignores, and only
@@ -274,7 +285,7 @@ def _lint_in_pieces(
     piece does not parse: the caller then parses the whole source.
     """
     try:
-        outlines = [[_outline(node) for node in body] for _, _, body in _pieces(text)]
+        outlines = [[_outline(node) for node in piece.body] for piece in _pieces(text)]
     except (SyntaxError, ValueError):
         return None
     per_group = max(1, _GROUP_CHARS // _CHUNK_CHARS)
@@ -292,20 +303,27 @@ def _lint_group(
     outlines: list[list[ast.stmt]],
     first: int,
     end: int,
-    pieces: Iterator[tuple[int, int, list[ast.stmt]]],
+    pieces: Iterator[_Piece],
     rules: Sequence[type[Rule]],
     context: RuleContext,
     noqa: NoqaIndex,
 ) -> list[Finding]:
-    """The findings in pieces ``first`` to ``end`` (the next ones ``pieces`` yields), linted whole."""
+    """The findings in pieces ``first`` to ``end`` (the next ones ``pieces`` yields), linted whole.
+
+    Of the outline of the rest, the definitions the group does not name are
+    left out: they cannot change what the rules say of the group, and each
+    one costs the model a scope (a generated file has tens of thousands).
+    """
     group: list[ast.stmt] = []
     lines: list[int] = []
-    for first_line, last_line, body in itertools.islice(pieces, end - first):
-        lines += first_line, last_line
-        group.extend(body)
+    named: set[str] = set()
+    for piece in itertools.islice(pieces, end - first):
+        lines += piece.first_line, piece.last_line
+        group.extend(piece.body)
+        named.update(_IDENTIFIER.findall(piece.text))
     first_line, last_line = lines[0], lines[-1]
-    before = [node for outline in outlines[:first] for node in outline]
-    after = [node for outline in outlines[end:] for node in outline]
+    before = [node for outline in outlines[:first] for node in outline if _named(node, named)]
+    after = [node for outline in outlines[end:] for node in outline if _named(node, named)]
     module = ast.Module(body=before + group + after, type_ignores=[])
     model = Model.build(module, text)
     try:
@@ -319,6 +337,16 @@ def _lint_group(
         # Frees this group's tree at once, and frees the outline of the
         # rest from links to it (the cyclic GC is paused: _gc_paused).
         model.dispose()
+
+
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+
+
+def _named(statement: ast.stmt, names: set[str]) -> bool:
+    """Whether an outlined statement is kept beside a group that names ``names``."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return statement.name in names
+    return True
 
 
 def _unlocated_fix(report: Report) -> FixInfo | None:
