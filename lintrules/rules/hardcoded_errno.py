@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from netcompat.errno_table import (
@@ -117,10 +118,12 @@ def _build_readings() -> dict[int, tuple[_Reading, ...]]:
 _READINGS = _build_readings()
 
 
-def _names(number: int) -> list[str]:
-    return list(dict.fromkeys(r.fact.name for r in _READINGS[number]))
+@cache
+def _names(number: int) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(r.fact.name for r in _READINGS[number]))
 
 
+@cache
 def _portable(number: int) -> bool:
     """The same name, with this same number, on every platform (32 is EPIPE everywhere)."""
     names = _names(number)
