@@ -480,6 +480,7 @@ _KNOWN_MODULES = frozenset(
 _NORMALIZE = frozenset({"netcompat.normalize", "netcompat._normalize.normalize"})
 _RETRY = frozenset({"netcompat.retry", "netcompat._retry.retry"})
 _SUPPRESS = frozenset({"contextlib.suppress"})
+_CONTEXT_MANAGERS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
 #: ``with pytest.raises(E):`` and ``with self.assertRaises(E):`` catch ``E``.
 _RAISES = frozenset({"pytest.raises"})
 _ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
@@ -2217,11 +2218,6 @@ _EMULATED_API = (
 )
 
 
-def _private_name(name: str) -> bool:
-    """``_name``, not ``__dunder__``."""
-    return name.startswith("_") and not name.endswith("__")
-
-
 def documents_reset(docstring: str | None) -> bool:
     """Whether a docstring says the function raises a socket error: a
     paragraph that names raising and an error covering a reset
@@ -2285,10 +2281,12 @@ class ResetGuards:
     called in place: ``iter(lambda: s.recv(n), b"")`` consumed where it
     stands (a ``for`` loop, a comprehension, an argument of a call), and
     ``pytest.raises(E, lambda: ...)`` / ``assertRaises(E, lambda: ...)``.  And
-    a nested function, a private method, a method of a private class or a
-    private module-level function (``_name``) that is only ever used as a
-    direct call at guarded places of this file is guarded by those calls'
-    handlers.
+    a nested function, a method, a private module-level function
+    (``_name``) or one the module's ``__all__`` leaves out that is only ever
+    used as a direct call at guarded places of this file is guarded by those
+    calls' handlers.  A ``with`` block of a ``@contextlib.contextmanager`` of
+    the file whose every ``yield`` stands in a ``try`` that catches a reset
+    is guarded too.
 
     A function whose docstring says it raises a socket error, and a socket
     method of a class that emulates a socket (with the methods of the class
@@ -2302,7 +2300,9 @@ class ResetGuards:
         self._function_cache: dict[int, bool] = {}
         self._emulator_cache: dict[int, frozenset[str]] = {}
         self._index = _file_index(model)
-        self._private_refs: dict[str, list[ast.Attribute]] | None = None
+        self._all: tuple[bool, frozenset[str]] | None = None
+        self._manager_cache: dict[int, bool] = {}
+        self._variable_manager: dict[tuple[object, ...], bool] = {}
 
     def guarded(self, node: ast.AST) -> bool:
         """Whether a reset raised by ``node`` is caught or normalized."""
@@ -2403,6 +2403,118 @@ class ResetGuards:
             return any(
                 isinstance(arg, ast.Starred) or self.catches_reset(arg) for arg in call.args
             ) or any(self.catches_reset(keyword.value) for keyword in call.keywords)
+        return self._manager_guards(call.func, 0)
+
+    def _manager_guards(self, func: ast.expr, depth: int) -> bool:
+        """Whether ``func`` is a context manager of this file that catches a
+        reset (see :meth:`_guarding_manager`): a function, a method of the
+        class (``self.handling``), or what every assignment of the name or
+        attribute binds, following a parameter to what every call of its
+        function passes (``self.handling = handling`` in ``__init__``)."""
+        if depth > _MAX_DEPTH:
+            return False
+        inference = SocketInference.of(self._model)
+        found: list[_Binding] | None
+        if isinstance(func, ast.Attribute):
+            owner = inference._instance_class(func.value)
+            if owner is None:
+                return False
+            for classdef in (owner, *inference._class_info(owner).local_bases):
+                method = inference._class_methods(classdef).get(func.attr)
+                if method is not None:
+                    return self._guarding_manager(method)
+            key: tuple[object, ...] = ("a", id(owner), func.attr)
+            found = inference._attribute_bindings(owner, func.attr)
+        elif isinstance(func, ast.Name):
+            defined = bindings(self._model, func)
+            if defined and all(b.kind == "function" for b in defined):
+                return all(
+                    isinstance(b.node, _FUNCTIONS) and self._guarding_manager(b.node)
+                    for b in defined
+                )
+            key = ("n", *(id(b.node) for b in defined))
+            found = inference._variable_bindings(func)
+        else:
+            return False
+        if not found:
+            return False
+        cached = self._variable_manager.get(key)
+        if cached is None:
+            self._variable_manager[key] = False  # met again while worked out: no
+            cached = self._variable_manager[key] = self._bindings_guard(found, depth)
+        return cached
+
+    def _bindings_guard(self, found: list[_Binding], depth: int) -> bool:
+        """Whether every binding of a variable gives a context manager that
+        catches a reset (``None`` aside)."""
+        inference = SocketInference.of(self._model)
+
+        def judge(value: ast.expr, depth: int) -> str:
+            return "socket" if self._manager_guards(value, depth + 1) else _NOT
+
+        seen = 0
+        for binding in found:
+            if binding.parameter is not None:
+                verdict = inference._parameter_uncached(binding.parameter, depth, judge)
+                if verdict != "socket":
+                    return False
+            elif binding.value is None or binding.element is not None or binding.iterated:
+                return False
+            elif _is_none(binding.value):
+                continue  # ``self.handling = None`` until it is set
+            elif not self._manager_guards(binding.value, depth + 1):
+                return False
+            seen += 1
+        return seen > 0
+
+    def _guarding_manager(self, function: Function) -> bool:
+        """A ``@contextlib.contextmanager`` function whose every ``yield``
+        stands in a ``try`` that catches a reset (or a ``with`` block that
+        does): the body of a ``with`` block of it runs there."""
+        key = id(function)
+        cached = self._manager_cache.get(key)
+        if cached is not None:
+            return cached
+        self._manager_cache[key] = False  # a manager that uses itself
+        model = self._model
+        decorated = any(
+            model.imported_names(d.func if isinstance(d, ast.Call) else d) & _CONTEXT_MANAGERS
+            for d in function.decorator_list
+        )
+        yields = [
+            node
+            for node in ast.walk(function)
+            if isinstance(node, (ast.Yield, ast.YieldFrom))
+            and next(
+                (a for a in model.ancestors(node) if isinstance(a, (*_FUNCTIONS, ast.Lambda))),
+                None,
+            )
+            is function
+        ]
+        result = decorated and bool(yields) and all(self._yield_guarded(y) for y in yields)
+        self._manager_cache[key] = result
+        return result
+
+    def _yield_guarded(self, node: ast.expr) -> bool:
+        """A handler of the same function around the ``yield``."""
+        child: ast.AST = node
+        for parent in self._model.ancestors(node):
+            if isinstance(parent, _FUNCTIONS):
+                return False
+            if isinstance(parent, _TRY):
+                if (
+                    isinstance(child, ast.stmt)
+                    and any(child is s for s in parent.body)  # type: ignore[attr-defined]
+                    and self._try_guards(parent)
+                ):
+                    return True
+            elif (
+                isinstance(parent, (ast.With, ast.AsyncWith))
+                and isinstance(child, ast.stmt)
+                and self._with_guards(parent)
+            ):
+                return True
+            child = parent
         return False
 
     def _decorated_with_guard(self, function: Function) -> bool:
@@ -2478,8 +2590,16 @@ class ResetGuards:
         return False
 
     def _called_only_guarded(self, function: Function, active: frozenset[int]) -> bool:
-        """A nested function or private method (or a method of a private
-        class) whose every use is a guarded call."""
+        """A function or method of this file that is called here, and whose
+        every use in the file is a guarded call: a nested function, a method
+        (its uses are every ``X.name`` of the file but those on a socket or on
+        the ``self`` of an unrelated class), a private module-level function,
+        or a public one that the module's ``__all__`` leaves out.
+
+        A public module-level function of a module without ``__all__`` (or
+        listed in it) is the module's API: its callers are elsewhere.  A
+        ``__dunder__`` method is called implicitly, and a method the class
+        body uses (an alias, a callback table) runs who knows where."""
         if id(function) in active:
             return False
         model = self._model
@@ -2490,18 +2610,23 @@ class ResetGuards:
             return False
         binding = found[0]
         uses: list[ast.expr]
-        private = name.startswith("_") and not name.endswith("__")
-        if scope.kind == "function" or (scope.kind == "module" and private):
+        if scope.kind == "function":
             uses = self._references(binding)
-        elif scope.kind == "class" and private and name in self._private_attributes():
-            if self._references(binding):
-                return False  # used in the class body itself (an alias, a callback table)
-            uses = list(self._private_attributes()[name])
-        elif scope.kind == "class" and _private_name(getattr(scope.node, "name", "")):
-            # A method of a private class (``class _Host``): only this module uses it.
-            if name.startswith("__") or self._references(binding):
-                return False
-            uses = list(self._index.attributes(name))
+        elif scope.kind == "module":
+            exported = self._exported()
+            if not name.startswith("_") and (
+                exported is None or name in exported or "*" in exported
+            ):
+                return False  # the module's API: its callers are in other modules
+            uses = self._references(binding)
+        elif scope.kind == "class":
+            if (name.startswith("__") and name.endswith("__")) or self._references(binding):
+                return False  # called implicitly, or used in the class body itself
+            uses = [
+                use
+                for use in self._index.attributes(name)
+                if not self._other_receiver(use.value, scope.node)
+            ]
         else:
             return False
         active = active | {id(function)}
@@ -2516,6 +2641,63 @@ class ResetGuards:
                 return False
             checked += 1
         return checked > 0
+
+    def _other_receiver(self, receiver: ast.expr, owner: ast.AST) -> bool:
+        """Whether ``receiver.name`` cannot be the method of class ``owner``:
+        the receiver is a socket the file shows (``self.sock.recv``), or the
+        ``self`` of a class of the file that neither derives from ``owner``
+        nor is one of its bases."""
+        inference = SocketInference.of(self._model)
+        if inference.is_socket(receiver):
+            return True
+        other = inference._instance_class(receiver)
+        if other is None or other is owner or not isinstance(owner, ast.ClassDef):
+            return False
+        return (
+            owner not in inference._class_info(other).local_bases
+            and other not in inference._class_info(owner).local_bases
+        )
+
+    def _exported(self) -> frozenset[str] | None:
+        """The names of the module's ``__all__`` (a list or tuple of strings,
+        also grown with ``+=``, ``append`` or ``extend``; ``*`` when it is
+        computed some other way), None when there is none."""
+        if self._all is None:
+            names: set[str] = set()
+            declared = False
+            for statement in _statements(self._model.tree.body):
+                value: ast.expr | None = None
+                if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                    targets = (
+                        statement.targets
+                        if isinstance(statement, ast.Assign)
+                        else [statement.target]
+                    )
+                    if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                        continue
+                    value = statement.value
+                elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                    # __all__.append("name"), __all__.extend([...])
+                    func = statement.value.func
+                    if not (
+                        isinstance(func, ast.Attribute)
+                        and isinstance(func.value, ast.Name)
+                        and func.value.id == "__all__"
+                    ):
+                        continue
+                    args = statement.value.args
+                    value = ast.List(args) if func.attr == "append" else next(iter(args), None)
+                else:
+                    continue
+                declared = True
+                if isinstance(value, (ast.List, ast.Tuple)) and all(
+                    isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
+                ):
+                    names.update(str(e.value) for e in value.elts)  # type: ignore[attr-defined]
+                else:
+                    names.add("*")
+            self._all = (declared, frozenset(names))
+        return self._all[1] if self._all[0] else None
 
     def _references(self, binding: Binding) -> list[ast.expr]:
         """The reads (and ``del``) of the name that resolve to ``binding``."""
@@ -2566,13 +2748,3 @@ class ResetGuards:
             if isinstance(user, ast.Call) and any(a is call for a in user.args):
                 return call
         return False
-
-    def _private_attributes(self) -> dict[str, list[ast.Attribute]]:
-        """``X._name`` for every private ``_name`` of the file."""
-        if self._private_refs is None:
-            self._private_refs = {}
-            for node in self._model.nodes(ast.Attribute):
-                name = node.attr
-                if name.startswith("_") and not name.endswith("__"):
-                    self._private_refs.setdefault(name, []).append(node)
-        return self._private_refs

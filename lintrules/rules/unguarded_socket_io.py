@@ -104,10 +104,22 @@ class UnguardedSocketIo(Rule):
     thread target, a callback), except for a lambda called where it stands:
     ``iter(lambda: sock.recv(n), b"")`` consumed in place (by a ``for``, a
     comprehension, or as an argument: ``b"".join(iter(...))``) and
-    ``pytest.raises(E, lambda: ...)``.  A nested function, a private method
-    (``self._send_packed()``), any method of a private class (``class
-    _Host``) or a private module-level function whose every use in the file
-    is a direct call at a guarded place is guarded by those calls.
+    ``pytest.raises(E, lambda: ...)``.  A function whose every use in the
+    file is a direct call at a guarded place is guarded by those calls
+    (transitively: ``_handle_write()`` catches ``socket.error`` around
+    ``self.write_to_fd()``, which calls ``self.flush()``): a nested function,
+    a method (its uses are every ``X.name`` of the file, except those on a
+    socket, ``self.sock.recv``, and on the ``self`` of an unrelated class of
+    the file), a private module-level function, and a public one that the
+    module's ``__all__`` leaves out.  Not a ``__dunder__`` method (called
+    implicitly), nor a public module-level function of a module without
+    ``__all__`` or listed in it: that is the module's API, called from
+    elsewhere.  A ``with`` block guards its body when its context manager is
+    one of the file's ``@contextlib.contextmanager`` functions whose every
+    ``yield`` stands in a ``try`` that catches a reset (``with
+    self._socket_error_handling():``), also through an attribute or
+    parameter every assignment and call of the file gives one
+    (``self.socket_handling = socket_handling`` in ``__init__``).
 
     Errors that are the caller's by contract are not reported either: in a
     function whose docstring says it raises a socket error (a paragraph that
@@ -255,12 +267,18 @@ class UnguardedSocketIo(Rule):
     and a ``send`` on a datagram socket whose type the file does not show
     (a parameter, a type from ``getaddrinfo()``) is reported like a stream
     socket's.
-    A handler in a caller is seen only for nested functions and private
-    functions and methods, so a public method of a library that lets the
-    error reach its caller on purpose without saying so in its docstring,
-    or a request handler that relies on
+    A handler in a caller is seen only in the same file, so a public
+    function of a library that lets the error reach its caller on purpose
+    without saying so in its docstring, a method whose guarded callers are
+    in another module, or a request handler that relies on
     ``socketserver`` printing the traceback, is reported: mark it ``# noqa:
-    NC101`` or decorate it with ``@netcompat.normalize()``.  ``asyncio``'s
+    NC101`` or decorate it with ``@netcompat.normalize()``.  The other way
+    round, a method whose calls in this file are all guarded is taken as
+    guarded even when it is also a public API that other modules call
+    unguarded (a ``send()`` the class's own ``close()`` calls under a
+    handler), and a handler that only cleans up and re-raises (``except
+    OSError: sock.close(); raise``) counts as a guard, for the functions it
+    calls too.  ``asyncio``'s
     ``loop.sock_recv(sock, n)`` and friends are not checked.  Test files are
     recognised by their path alone: test-support code elsewhere (a
     ``dummyserver/server.py``) is checked; name it ``testcase.py`` or use
