@@ -123,9 +123,12 @@ def _pieces(text: str) -> Iterator[_Piece]:
         piece = text[start:end]
         lines = piece.count("\n") + piece.count("\r") - piece.count("\r\n")
         # No local names the tree: a suspended generator would keep it alive.
-        body = ast.parse("\n" * lines_before + piece).body
-        yield _Piece(lines_before + 1, lines_before + max(lines, 1), piece, body)
-        del body
+        yield _Piece(
+            lines_before + 1,
+            lines_before + max(lines, 1),
+            piece,
+            ast.parse("\n" * lines_before + piece).body,
+        )
         lines_before += lines
 
 

@@ -163,6 +163,7 @@ class Cache:
         self.path = self.directory / f"{key}.json"
         self.entries: dict[str, Any] = {}
         self.dirty = False
+        self._module_digests: dict[str, str] = {}
         #: The cache file's modification time, when it was read.
         self.written_ns: int | None = None
         try:
@@ -191,17 +192,20 @@ class Cache:
         except (LookupError, TypeError, ValueError, AttributeError):
             return None  # an entry of the wrong shape: no entry
 
-    @staticmethod
-    def dependencies(paths: Sequence[str]) -> list[list[str]]:
+    def dependencies(self, paths: Sequence[str]) -> list[list[str]]:
         """``[path, digest]`` of each project module a result depends on (see :meth:`put`)."""
-        return [[path, Cache.digest(read_module(Path(path)) or b"")] for path in paths]
+        return [[path, self._module_digest(path)] for path in paths]
 
-    @staticmethod
-    def _dependencies_hold(recorded: Any) -> bool:
+    def _dependencies_hold(self, recorded: Any) -> bool:
         """Whether the modules an entry's imports were followed into are as they were."""
-        return all(
-            Cache.digest(read_module(Path(path)) or b"") == digest for path, digest in recorded
-        )
+        return all(self._module_digest(path) == digest for path, digest in recorded)
+
+    def _module_digest(self, path: str) -> str:
+        """A project module's digest, read once per run however many files depend on it."""
+        found = self._module_digests.get(path)
+        if found is None:
+            found = self._module_digests[path] = self.digest(read_module(Path(path)) or b"")
+        return found
 
     def by_stat(self, path: Path, info: os.stat_result) -> list[Finding] | None:
         """The findings of ``path`` if its stat is the one recorded, and not racy."""
@@ -570,7 +574,7 @@ def run(
                     digests[position],
                     result.findings,
                     stamps[position],
-                    Cache.dependencies(raw.consulted),
+                    cache.dependencies(raw.consulted),
                 )
             continue
         if options.diff:

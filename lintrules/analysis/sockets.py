@@ -2501,21 +2501,19 @@ class ResetGuards:
         for parent in self._model.ancestors(node):
             if isinstance(parent, _FUNCTIONS):
                 return False
-            if isinstance(parent, _TRY):
-                if (
-                    isinstance(child, ast.stmt)
-                    and any(child is s for s in parent.body)  # type: ignore[attr-defined]
-                    and self._try_guards(parent)
-                ):
-                    return True
-            elif (
-                isinstance(parent, (ast.With, ast.AsyncWith))
-                and isinstance(child, ast.stmt)
-                and self._with_guards(parent)
-            ):
+            if self._block_guards(parent, child):
                 return True
             child = parent
         return False
+
+    def _block_guards(self, block: ast.AST, child: ast.AST) -> bool:
+        """Whether ``child``, a statement directly in ``block``, is guarded by it:
+        the body of a ``try`` whose handlers catch a reset, or of a guarding ``with``."""
+        if not isinstance(child, ast.stmt):
+            return False
+        if isinstance(block, _TRY):
+            return any(child is s for s in block.body) and self._try_guards(block)  # type: ignore[attr-defined]
+        return isinstance(block, (ast.With, ast.AsyncWith)) and self._with_guards(block)
 
     def _decorated_with_guard(self, function: Function) -> bool:
         for decorator in function.decorator_list:
@@ -2536,18 +2534,7 @@ class ResetGuards:
                     if isinstance(runs_at, bool):
                         return runs_at
                     return self._guarded(runs_at, active)
-            elif isinstance(parent, _TRY):
-                if (
-                    isinstance(child, ast.stmt)
-                    and any(child is s for s in parent.body)  # type: ignore[attr-defined]
-                    and self._try_guards(parent)
-                ):
-                    return True
-            elif (
-                isinstance(parent, (ast.With, ast.AsyncWith))
-                and isinstance(child, ast.stmt)
-                and self._with_guards(parent)
-            ):
+            elif self._block_guards(parent, child):
                 return True
             child = parent
         return False
