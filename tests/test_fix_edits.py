@@ -195,7 +195,7 @@ import socket
 
 
 class Client:
-    def read(self, host):
+    def fetch(self, host):
         sock = socket.create_connection((host, 80))
         if sock:
             # the peer may reset
@@ -208,7 +208,7 @@ import socket
 
 
 class Client:
-    def read(self, host):
+    def fetch(self, host):
         sock = socket.create_connection((host, 80))
         if sock:
             # the peer may reset
@@ -222,7 +222,7 @@ class Client:
 
 RECV_TABS = (
     "import socket\n"
-    "def read(host):\n"
+    "def fetch(host):\n"
     "\tsock = socket.create_connection((host, 80))\n"
     "\twhile True:\n"
     "\t\t# one chunk\n"
@@ -232,7 +232,7 @@ RECV_TABS = (
 )
 RECV_TABS_AFTER = (
     "import socket\n"
-    "def read(host):\n"
+    "def fetch(host):\n"
     "\tsock = socket.create_connection((host, 80))\n"
     "\twhile True:\n"
     "\t\t# one chunk\n"

@@ -22,7 +22,7 @@ import socket
 {imports}
 
 
-def read(sock: socket.socket, n: int) -> bytes:
+def pull(sock: socket.socket, n: int) -> bytes:
     try:
         return sock.recv(n)
     except SSLError:

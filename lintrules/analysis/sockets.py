@@ -4,10 +4,12 @@ Two questions, answered from the file's :class:`~lintrules.analysis.model.Model`
 
 * :meth:`SocketInference.kind`: can we tell that an expression is a socket,
   and which kind (``"socket"``: stream or of unknown type; ``"datagram"``;
-  ``"pair"``: an end of ``socket.socketpair()`` that stays in this program)?
+  ``"raw"``: ``SOCK_RAW`` or ``AF_PACKET``; ``"pair"``: an end of
+  ``socket.socketpair()`` that stays in this program)?
   Only from evidence in the same file:
 
-  - what made it: ``socket.socket()`` (its ``type`` argument says datagram),
+  - what made it: ``socket.socket()`` (its ``type`` argument says datagram
+    or raw, or its family ``AF_PACKET``),
     ``create_connection()``, ``create_server()``, ``fromfd()``,
     ``socketpair()``, any ``.wrap_socket()``, the first item of any
     ``.accept()`` whose receiver is not known to be something else, a
@@ -138,8 +140,8 @@ SOCKET_ONLY_METHODS = frozenset(
 #: ``unknown`` (nothing known: usage may decide), ``not`` (known to be
 #: something else), ``none`` (the constant ``None``: neutral) or ``cycle``
 #: (being worked out further up: neutral).
-Kind = Literal["socket", "datagram", "pair"]
-KINDS: frozenset[str] = frozenset({"socket", "datagram", "pair"})
+Kind = Literal["socket", "datagram", "raw", "pair"]
+KINDS: frozenset[str] = frozenset({"socket", "datagram", "raw", "pair"})
 _UNKNOWN_V = "unknown"
 _NOT = "not"
 _NONE = "none"
@@ -2033,21 +2035,31 @@ def _py3_name(name: str) -> str:
 
 
 def _type_kind(call: ast.Call, position: int) -> str:
-    """``datagram`` when the ``type`` argument of a socket factory says ``SOCK_DGRAM``."""
+    """``datagram`` when the ``type`` argument of a socket factory says
+    ``SOCK_DGRAM``; ``raw`` when it says ``SOCK_RAW`` or the family before it
+    is ``AF_PACKET`` (packets, not a connection: nothing to reset)."""
+    if any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+        return "socket"
     value = next((k.value for k in call.keywords if k.arg == "type"), None)
     if value is None and len(call.args) > position:
-        if any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
-            return "socket"
         value = call.args[position]
-    return "datagram" if value is not None and _says_datagram(value) else "socket"
+    family = next((k.value for k in call.keywords if k.arg == "family"), None)
+    if family is None and position >= 1 and len(call.args) >= position:
+        family = call.args[position - 1]
+    if (value is not None and _says(value, "SOCK_RAW")) or (
+        family is not None and _says(family, "AF_PACKET")
+    ):
+        return "raw"
+    return "datagram" if value is not None and _says(value, "SOCK_DGRAM") else "socket"
 
 
-def _says_datagram(value: ast.expr) -> bool:
+def _says(value: ast.expr, constant: str) -> bool:
+    """``socket.SOCK_DGRAM``, ``SOCK_DGRAM`` or ``SOCK_DGRAM | SOCK_NONBLOCK``."""
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr):
-        return _says_datagram(value.left) or _says_datagram(value.right)
+        return _says(value.left, constant) or _says(value.right, constant)
     if isinstance(value, ast.Attribute):
-        return value.attr == "SOCK_DGRAM"
-    return isinstance(value, ast.Name) and value.id == "SOCK_DGRAM"
+        return value.attr == constant
+    return isinstance(value, ast.Name) and value.id == constant
 
 
 def _evidence(call: ast.Call) -> int | None:
@@ -2189,7 +2201,8 @@ _RAISES_WORD = re.compile(r"\brais(?:e|es|ed|ing)\b", re.IGNORECASE)
 _RESET_WORDS = re.compile(
     r"\b(?:(?:socket|_socket|select|os)\.error|OSError|IOError|EnvironmentError"
     r"|ConnectionError|ConnectionResetError"
-    r"|(?:network|socket) (?:errors?|exceptions?|failures?))\b",
+    r"|(?:network|socket) (?:errors?|exceptions?|failures?)"
+    r"|rais(?:e|es|ing) on (?:any )?(?:errors?|failures?))\b",
     re.IGNORECASE,
 )
 #: Methods only a socket (or something that stands in for one) has: a class
@@ -2216,6 +2229,101 @@ _EMULATED_API = (
     | _EMULATED_OTHER
     | {"read", "readinto", "write", "recvmsg", "sendmsg", "sendfile", "unwrap", "do_handshake"}
 )
+
+
+#: A function named like one of these (leading underscores aside), or
+#: ``<verb>_...`` / ``..._<verb>``, is an I/O primitive of its own:
+#: ``_safe_read``, ``write_chunk``, ``sendfile``, ``_send_100_continue``.
+_IO_VERBS = frozenset({"read", "recv", "send", "write", "flush", "sendall", "readline"})
+#: ``handle_read``, ``on_write``, ``do_read``: what an event loop calls when a
+#: socket is ready, whose errors reach the loop, not a caller.
+_CALLBACK_WORDS = frozenset({"handle", "on", "do", "process", "dispatch", "callback", "cb"})
+_IO_NAMES = re.compile(
+    r"_*(?:(?:read|recv|send|write)(?:1|all|into|line|lines|file|msg|from|from_into|_into)?"
+    r"|flush|readexactly)(?:_\w+)?"
+)
+#: Errors of a stream that say the peer is slow or gone but do not cover a
+#: reset: a function that catches one of them handles some of its stream's
+#: failures itself.  (``InterruptedError``, ``BlockingIOError`` and
+#: ``ssl.SSLWantReadError`` are the mechanics of a read, not failures.)
+_PARTIAL_HANDLERS = frozenset(
+    {
+        "builtins.TimeoutError",
+        "builtins.BrokenPipeError",
+        "builtins.ConnectionAbortedError",
+        "builtins.ConnectionRefusedError",
+    }
+)
+_PARTIAL_MODULES = frozenset({"socket", "_socket", "ssl", "_ssl"})
+_NOT_PARTIAL = frozenset(
+    {
+        "ssl.SSLWantReadError",
+        "ssl.SSLWantWriteError",
+        "_ssl.SSLWantReadError",
+        "_ssl.SSLWantWriteError",
+    }
+)
+#: ``OSError`` and its aliases: a class derived from one is a kind of socket error.
+_OSERROR_KIND = RESET_CATCHERS - {"builtins.Exception", "builtins.BaseException"}
+
+
+def is_io_primitive_name(name: str) -> bool:
+    """Whether a function's name says it is a read or a write of its own:
+    ``read``, ``readinto``, ``_recv``, ``sendall``, ``write_chunk``,
+    ``_send_100_continue``, ``flush``, ``_safe_read``; not an event
+    callback (``handle_read``, ``on_write``)."""
+    if _IO_NAMES.fullmatch(name):
+        return True
+    first, _, last = name.strip("_").rpartition("_")
+    return bool(first) and last in _IO_VERBS and first.partition("_")[0] not in _CALLBACK_WORDS
+
+
+def tests_empty(test: ast.expr, name: str | None = None) -> bool:
+    """``not name``, ``name == b""`` (either side) or ``len(name) == 0``; any
+    name when ``name`` is None."""
+
+    def is_name(node: ast.expr) -> bool:
+        return isinstance(node, ast.Name) and (name is None or node.id == name)
+
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return is_name(test.operand)
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+    ):
+        return False
+    left, right = test.left, test.comparators[0]
+    for one, other in ((left, right), (right, left)):
+        if is_name(one) and isinstance(other, ast.Constant) and other.value in (b"", ""):
+            return True
+        if (
+            isinstance(one, ast.Call)
+            and isinstance(one.func, ast.Name)
+            and one.func.id == "len"
+            and len(one.args) == 1
+            and is_name(one.args[0])
+            and isinstance(other, ast.Constant)
+            and other.value == 0
+            and type(other.value) is int
+        ):
+            return True
+    return False
+
+
+def _own_statements(function: Function) -> Iterator[ast.AST]:
+    """The nodes of a function's body, not those of nested functions, lambdas or classes."""
+    todo: list[ast.AST] = list(function.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (*_FUNCTIONS, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _cleans_up(block: list[ast.stmt]) -> bool:
+    """Whether an end-of-stream branch does more than hand the end on: a call
+    (``self.mark_dead()``, ``sock.close()``) or an assignment before it
+    returns, breaks or raises."""
+    return any(isinstance(s, (ast.Expr, ast.Assign, ast.AugAssign, ast.Delete)) for s in block)
 
 
 def documents_reset(docstring: str | None) -> bool:
@@ -2558,7 +2666,139 @@ class ResetGuards:
             self._decorated_with_guard(function)
             or documents_reset(ast.get_docstring(function, clean=False))
             or self._in_socket_emulator(function)
+            or self._io_primitive(function)
         )
+
+    def _io_primitive(self, function: Function) -> bool:
+        """A read or write of its own (``read``, ``_safe_read``, ``sendall``,
+        ``write_chunk``: see :func:`is_io_primitive_name`) that hands its
+        stream's errors on whole, as the socket method it wraps does: the
+        file uses it only by calling it (not as a thread target or
+        callback), it catches none of its stream's other errors
+        (``socket.timeout``, ``ssl.SSLError``, ``BrokenPipeError``...) and
+        its end-of-stream branches (``if not data:``) only return, break or
+        raise.  One that handles a timeout or cleans up on end of stream
+        (``self.mark_dead()``) handles the peer going away, and the reset is
+        the case it missed.  A nested one is a primitive only inside another
+        (``_recv()`` in a ``recv()`` that catches ``socket.timeout`` is not)."""
+        if not is_io_primitive_name(function.name):
+            return False
+        outer = next(
+            (a for a in self._model.ancestors(function) if isinstance(a, _FUNCTIONS)), None
+        )
+        if outer is not None and not self._io_primitive(outer):
+            return False  # a helper of a function that handles the stream's failures
+        uses = self._uses(function)
+        if uses is None:
+            return False
+        owner = self._model.scope_of(function).node
+        if isinstance(owner, ast.ClassDef):
+            # ``X.read`` of any other object is no use of this method.
+            inference = SocketInference.of(self._model)
+            uses = [
+                use
+                for use in uses
+                if isinstance(use, ast.Attribute) and inference._instance_class(use.value) is owner
+            ]
+        if any(self._escapes(use) for use in uses):
+            return False  # passed on or stored: runs who knows where, for whom
+        return not any(self._handles_failure(node) for node in _own_statements(function))
+
+    def _handles_failure(self, node: ast.AST) -> bool:
+        """An ``except`` clause for one of the stream's other failures, or an
+        end-of-stream branch that cleans up or raises the code's own error."""
+        if isinstance(node, ast.ExceptHandler):
+            return node.type is not None and self._partial_handler(node.type)
+        return (
+            isinstance(node, ast.If)
+            and tests_empty(node.test)
+            and (_cleans_up(node.body) or self._raises_other_error(node.body))
+        )
+
+    def _raises_other_error(self, block: list[ast.stmt]) -> bool:
+        """Whether an end-of-stream branch raises the code's own error, one
+        that is not a ``ConnectionError`` (``raise ConnectionClosed()``): its
+        callers handle that, and a reset reaches them as something else."""
+        todo: list[ast.AST] = list(block)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                if not self._reset_kind(raised, 0):
+                    return True
+            elif not isinstance(node, (*_FUNCTIONS, ast.Lambda, ast.ClassDef)):
+                todo.extend(ast.iter_child_nodes(node))
+        return False
+
+    def _reset_kind(self, expr: ast.expr, depth: int) -> bool:
+        """Whether an exception class is known to be ``OSError`` or one of its
+        subclasses (``RemoteDisconnected(ConnectionResetError, BadStatusLine)``),
+        so a caller that handles it by its base handles a reset too."""
+        if depth > _MAX_DEPTH or not isinstance(expr, (ast.Name, ast.Attribute)):
+            return False
+        for name in self._model.qualified_names(expr):
+            if name.name in _OSERROR_KIND:
+                return True
+            if name.source == "local" and isinstance(expr, ast.Name):
+                for binding in bindings(self._model, expr):
+                    node = binding.node
+                    if (
+                        binding.kind == "class"
+                        and isinstance(node, ast.ClassDef)
+                        and any(self._reset_kind(base, depth + 1) for base in node.bases)
+                    ):
+                        return True
+            project = self._model.project
+            if name.source == "import" and project is not None:
+                resolved = project.resolve(name.name)
+                if resolved is not None and resolved & _OSERROR_KIND:
+                    return True
+        return False
+
+    def _escapes(self, use: ast.expr) -> bool:
+        """Whether a use of a function hands the function itself on: as an
+        argument (``Thread(target=f)``, ``spawn(f, conn)``), a value assigned,
+        returned or yielded, an item of a container.  A call, a test
+        (``if self.cfg.sendfile:``) or a comparison keeps it here."""
+        parent = self._model.parent(use)
+        if isinstance(parent, ast.Call):
+            return parent.func is not use
+        return isinstance(
+            parent,
+            (
+                ast.keyword,
+                ast.Assign,
+                ast.AnnAssign,
+                ast.NamedExpr,
+                ast.Return,
+                ast.Yield,
+                ast.YieldFrom,
+                ast.List,
+                ast.Tuple,
+                ast.Set,
+                ast.Dict,
+                ast.Lambda,
+                ast.Starred,
+            ),
+        )
+
+    def _partial_handler(self, expr: ast.expr) -> bool:
+        """Whether an ``except`` clause's type names one of a stream's errors
+        that is not a reset (``socket.timeout``, ``ssl.SSLError``...)."""
+        if isinstance(expr, (ast.Tuple, ast.List)):
+            return any(self._partial_handler(element) for element in expr.elts)
+        for name in self._model.qualified_names(expr):
+            if name.name in RESET_CATCHERS:
+                continue
+            if name.name in _PARTIAL_HANDLERS:
+                return True
+            if (
+                name.source == "import"
+                and name.name.partition(".")[0] in _PARTIAL_MODULES
+                and name.name not in _NOT_PARTIAL
+            ):
+                return True
+        return False
 
     def _in_socket_emulator(self, function: Function) -> bool:
         """A socket method of a class that defines a socket's methods itself
@@ -2590,31 +2830,12 @@ class ResetGuards:
         if id(function) in active:
             return False
         model = self._model
-        scope = model.scope_of(function)
-        name = function.name
-        found = [b for b in scope.lookup(name) if not _is_del(b)]
-        if len(found) != 1 or found[0].node is not function:
-            return False
-        binding = found[0]
-        uses: list[ast.expr]
-        if scope.kind == "function":
-            uses = self._references(binding)
-        elif scope.kind == "module":
+        if model.scope_of(function).kind == "module" and not function.name.startswith("_"):
             exported = self._exported()
-            if not name.startswith("_") and (
-                exported is None or name in exported or "*" in exported
-            ):
+            if exported is None or function.name in exported or "*" in exported:
                 return False  # the module's API: its callers are in other modules
-            uses = self._references(binding)
-        elif scope.kind == "class":
-            if (name.startswith("__") and name.endswith("__")) or self._references(binding):
-                return False  # called implicitly, or used in the class body itself
-            uses = [
-                use
-                for use in self._index.attributes(name)
-                if not self._other_receiver(use.value, scope.node)
-            ]
-        else:
+        uses = self._uses(function)
+        if uses is None:
             return False
         active = active | {id(function)}
         checked = 0
@@ -2628,6 +2849,31 @@ class ResetGuards:
                 return False
             checked += 1
         return checked > 0
+
+    def _uses(self, function: Function) -> list[ast.expr] | None:
+        """Where the file uses a function or method by name: the reads of a
+        nested or module-level function, every ``X.name`` of the file for a
+        method (but those on a socket or on the ``self`` of an unrelated
+        class).  None when that cannot be told: the name is bound more than
+        once, a ``__dunder__`` method (called implicitly), a method the class
+        body uses (an alias, a callback table)."""
+        scope = self._model.scope_of(function)
+        name = function.name
+        found = [b for b in scope.lookup(name) if not _is_del(b)]
+        if len(found) != 1 or found[0].node is not function:
+            return None
+        binding = found[0]
+        if scope.kind in ("function", "module"):
+            return self._references(binding)
+        if scope.kind == "class":
+            if (name.startswith("__") and name.endswith("__")) or self._references(binding):
+                return None
+            return [
+                use
+                for use in self._index.attributes(name)
+                if not self._other_receiver(use.value, scope.node)
+            ]
+        return None
 
     def _other_receiver(self, receiver: ast.expr, owner: ast.AST) -> bool:
         """Whether ``receiver.name`` cannot be the method of class ``owner``:

@@ -205,7 +205,7 @@ class SleepBeforeClose(Rule):
         ):
             return
         kind = self._sockets.kind(receiver)
-        if kind in ("datagram", "pair"):
+        if kind in ("datagram", "raw", "pair"):
             return  # no peer to reset
         used = (id(_owner(self.model, sleep)), source_of(self.model, receiver)) in self._uses()
         if not (used or kind is not None):

@@ -17,6 +17,7 @@ from ..analysis.sockets import (
     ResetGuards,
     SocketInference,
     on_own_line,
+    tests_empty,
     unused_name,
 )
 from ..fixing.sockets import reset_as_end_of_stream, reset_as_own_error
@@ -131,11 +132,28 @@ class UnguardedSocketIo(Rule):
     ``gettimeout``, ``setblocking``, ``getpeername``, ``getsockname``,
     ``setsockopt``, ``getsockopt``, ``shutdown``): its socket methods, and
     the methods of the class they call, hand the wrapped socket's errors on
-    as a socket would.
+    as a socket would.  So does a read or write of its own: a function or
+    method named like one (``read``, ``readline``, ``recv``, ``sendall``,
+    ``flush``, ``read_frame``, ``write_chunk``, ``_safe_read``; not an event
+    callback such as ``handle_read`` or ``on_write``) is a primitive its
+    callers use as they would use the socket, and the finding belongs where
+    they call it, unless it shows that it handles the peer going away
+    itself and missed the reset: the file hands it on (``Thread(target=
+    self.read_loop)``, a callback) instead of calling it; it catches one of
+    the stream's other failures (``socket.timeout``, ``ssl.SSLError``,
+    ``BrokenPipeError``, ``ConnectionAbortedError``; not the mechanics of a
+    read such as ``InterruptedError`` or ``BlockingIOError``); or an
+    end-of-stream branch (``if not data:``) cleans up (``self.mark_dead()``)
+    or raises the code's own error that is not an ``OSError``
+    (``ConnectionClosed``, where a ``RemoteDisconnected`` derived from
+    ``ConnectionResetError`` is one).  A helper nested in a function is a
+    primitive only when that function is one too.
 
     Not reported, because they cannot meet a reset: sends on a datagram
     socket (``socket.socket(AF_INET, SOCK_DGRAM)``, a UDP server's
-    ``self.socket``, a datagram handler's socket) and every ``sendto()``.
+    ``self.socket``, a datagram handler's socket), every ``sendto()``, and
+    any I/O on a raw or packet socket (``SOCK_RAW``, ``AF_PACKET``: an ICMP
+    ping, a sniffer), which has no connection at all.
     UDP has no connection to reset: on Linux and macOS a send after an ICMP
     "port unreachable" fails with ``ConnectionRefusedError`` (connected
     sockets only), and Windows reports the ICMP error to the next receive.
@@ -272,7 +290,12 @@ class UnguardedSocketIo(Rule):
     without saying so in its docstring, a method whose guarded callers are
     in another module, or a request handler that relies on
     ``socketserver`` printing the traceback, is reported: mark it ``# noqa:
-    NC101`` or decorate it with ``@netcompat.normalize()``.  The other way
+    NC101`` or decorate it with ``@netcompat.normalize()``.  A read or
+    write of its own is recognised by its name: one called something else
+    (``fetch``, ``pump``) is checked like any function, and one named like
+    a read whose callers are all unprepared is not reported, nor are those
+    callers (the rule does not follow calls of the file's own functions
+    down to the socket).  The other way
     round, a method whose calls in this file are all guarded is taken as
     guarded even when it is also a public API that other modules call
     unguarded (a ``send()`` the class's own ``close()`` calls under a
@@ -508,7 +531,7 @@ class UnguardedSocketIo(Rule):
         if not (
             isinstance(follow, ast.If)
             and not follow.orelse
-            and _tests_empty(follow.test, name)
+            and tests_empty(follow.test, name)
             and len(follow.body) == 1
         ):
             return None
@@ -530,6 +553,8 @@ def _can_see_reset(kind: Kind, method: str) -> bool:
     """Whether ``method`` on a socket of this kind can raise a reset."""
     if kind == "pair":
         return False  # both ends belong to this program
+    if kind == "raw":
+        return False  # packets, not a connection
     if method in DATAGRAM_SENDS:
         return False  # only datagram sockets send to an address
     return not (kind == "datagram" and method in SEND_METHODS)
@@ -545,36 +570,6 @@ def _next_statement(model: Model, statement: ast.stmt) -> ast.stmt | None:
                 if candidate is statement:
                     return block[index + 1] if index + 1 < len(block) else None
     return None
-
-
-def _tests_empty(test: ast.expr, name: str) -> bool:
-    """``not name``, ``name == b""`` (either side) or ``len(name) == 0``."""
-
-    def is_name(node: ast.expr) -> bool:
-        return isinstance(node, ast.Name) and node.id == name
-
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return is_name(test.operand)
-    if not (
-        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
-    ):
-        return False
-    left, right = test.left, test.comparators[0]
-    for one, other in ((left, right), (right, left)):
-        if is_name(one) and isinstance(other, ast.Constant) and other.value in (b"", ""):
-            return True
-        if (
-            isinstance(one, ast.Call)
-            and isinstance(one.func, ast.Name)
-            and one.func.id == "len"
-            and len(one.args) == 1
-            and is_name(one.args[0])
-            and isinstance(other, ast.Constant)
-            and other.value == 0
-            and type(other.value) is int
-        ):
-            return True
-    return False
 
 
 def _advice(method: str, receiver: ast.expr) -> str:

@@ -88,7 +88,7 @@ def ping_connection_error(addr):
         s.close()
 
 
-def send_then_close(addr, payload):
+def deliver_then_close(addr, payload):
     s = socket.socket()
     s.connect(addr)
     try:
@@ -109,7 +109,7 @@ def goodbye_wrong_suppress(sock: socket.socket):
     sock.close()
 
 
-def read_greeting(sock: socket.socket) -> bytes:
+def greeting(sock: socket.socket) -> bytes:
     reader = sock.makefile("rb")
     try:
         return reader.readline()  # NC101

@@ -65,7 +65,7 @@ class Connection:
         except OSError:
             pass
 
-    def send_raw(self, data):
+    def transmit_raw(self, data):
         # Public API: a caller's handler is not seen (known problem).
         self._sock.sendall(data)  # NC101
 

@@ -4,11 +4,11 @@
 import time
 
 
-def send_line(sock, line):
+def line_to(sock, line):
     sock.sendall(line + b"\n")  # NC101
 
 
-def read_reply(conn):
+def reply_from(conn):
     return conn.recv(1024)  # NC101
 
 

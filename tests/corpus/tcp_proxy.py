@@ -80,10 +80,10 @@ class Session:
                     return
                 peer.sendall(chunk)  # NC101
 
-    def send_upstream(self, data):
+    def to_upstream(self, data):
         self.upstream.sendall(data)  # NC101
 
-    def send_client(self, data):
+    def to_client(self, data):
         self.client.sendall(data)  # NC101
 
     def close(self):
