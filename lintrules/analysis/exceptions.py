@@ -145,3 +145,38 @@ def type_text(model: Model, handler: ast.ExceptHandler) -> str:
 
 
 _TRY_STAR: type[ast.AST] | None = getattr(ast, "TryStar", None)
+
+
+def shadowing(
+    earlier: list[list[Resolved]], later: list[Resolved]
+) -> list[tuple[int, str, str]] | None:
+    """For each type of ``later``, the first earlier clause catching it; None if one escapes."""
+    found: list[tuple[int, str, str]] = []
+    for inner in later:
+        if inner is None:
+            return None
+        hit = next(
+            (
+                (i, outer, inner)
+                for i, clause in enumerate(earlier)
+                for outer in clause
+                if outer is not None and catches(outer, inner)
+            ),
+            None,
+        )
+        if hit is None:
+            return None
+        found.append(hit)
+    return found
+
+
+def unreachable(model: Model, handler: ast.ExceptHandler) -> bool:
+    """Whether an earlier clause of the same ``try`` catches everything
+    ``handler`` names, on every supported Python (NC007's question)."""
+    statement = model.parent(handler)
+    handlers: list[ast.ExceptHandler] = getattr(statement, "handlers", [])
+    index = next((i for i, h in enumerate(handlers) if h is handler), 0)
+    if index == 0:
+        return False
+    earlier = [handler_types(model, h) for h in handlers[:index]]
+    return shadowing(earlier, handler_types(model, handler)) is not None

@@ -801,6 +801,7 @@ class SocketInference:
         self._calls_on_cache: dict[str, dict[VarKey, list[ast.Call]]] = {}
         self._usage_index: dict[VarKey, set[int]] | None = None
         self._aliases: frozenset[str] | None = None
+        self._buffered: dict[int, bool] = {}
         self._starts_processes: bool | None = None
         self._loopback: frozenset[VarKey] | None = None
 
@@ -829,6 +830,64 @@ class SocketInference:
         request handler's ``self.rfile`` / ``self.wfile`` too), or None."""
         verdict = self._stream(expr, 0)
         return verdict if verdict in KINDS else None  # type: ignore[return-value]
+
+    def buffered_writer(self, expr: ast.expr) -> bool:
+        """Whether ``expr`` is a buffered stream a ``write()`` only fills:
+        ``sock.makefile("wb")`` (and any write mode without ``buffering=0``),
+        or ``self.wfile`` of a stream request handler whose class sets
+        ``wbufsize`` to something else than 0.  The socket sees the bytes at
+        ``flush()`` (or when the buffer fills), so that is where a reset
+        comes out."""
+        key = id(expr)
+        cached = self._buffered.get(key)
+        if cached is None:
+            cached = self._buffered[key] = self._buffered_uncached(expr, 0)
+        return cached
+
+    def _buffered_uncached(self, expr: ast.expr, depth: int) -> bool:
+        if depth > _MAX_DEPTH:
+            return False
+        if isinstance(expr, ast.Call):
+            return _buffered_makefile(expr)
+        found: list[_Binding] | None = None
+        if isinstance(expr, ast.Name):
+            found = self._variable_bindings(expr)
+        elif isinstance(expr, ast.Attribute):
+            owner = self._instance_class(expr.value)
+            if owner is None:
+                return False
+            if expr.attr == "wfile" and self._class_info(owner).handler == "stream":
+                return self._sets_wbufsize(owner)
+            found = self._attribute_bindings(owner, expr.attr)
+        values = [
+            binding.value
+            for binding in found or ()
+            if not (binding.element is None and _is_none(binding.value))
+        ]
+        return (
+            bool(values)
+            and all(
+                binding.parameter is None and binding.element is None and not binding.iterated
+                for binding in found or ()
+            )
+            and all(
+                value is not None and self._buffered_uncached(value, depth + 1) for value in values
+            )
+        )
+
+    def _sets_wbufsize(self, classdef: ast.ClassDef) -> bool:
+        """A handler class (or a base of it in this file) with ``wbufsize = N``, N not 0."""
+        for owner in (classdef, *self._class_info(classdef).local_bases):
+            for statement in _statements(owner.body):
+                if (
+                    isinstance(statement, ast.Assign)
+                    and any(
+                        isinstance(t, ast.Name) and t.id == "wbufsize" for t in statement.targets
+                    )
+                    and isinstance(statement.value, (ast.Constant, ast.UnaryOp))
+                ):
+                    return _literal(statement.value) not in (0, None)
+        return False
 
     def is_stream(self, expr: ast.expr) -> bool:
         """Whether ``expr`` is a ``makefile()`` stream of a socket, or a stream
@@ -1991,6 +2050,38 @@ class SocketInference:
         )
 
 
+def _buffered_makefile(call: ast.Call) -> bool:
+    """``x.makefile("w")`` / ``makefile("rwb", -1)``: a write mode with buffering (not 0)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "makefile"):
+        return False
+    mode = (
+        call.args[0]
+        if call.args
+        else next((k.value for k in call.keywords if k.arg == "mode"), None)
+    )
+    if not (isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "w" in mode.value):
+        return False
+    buffering = (
+        call.args[1]
+        if len(call.args) > 1
+        else next((k.value for k in call.keywords if k.arg == "buffering"), None)
+    )
+    if buffering is None:
+        return True
+    return isinstance(buffering, (ast.Constant, ast.UnaryOp)) and _literal(buffering) not in (
+        0,
+        None,
+    )
+
+
+def _literal(node: ast.expr) -> object:
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return None
+
+
 def _annotated_only(binding: _Binding) -> bool:
     """A binding that only says a type: an annotation with no value or ``None``."""
     return (
@@ -2047,7 +2138,7 @@ def _type_kind(call: ast.Call, position: int) -> str:
     if family is None and position >= 1 and len(call.args) >= position:
         family = call.args[position - 1]
     if (value is not None and _says(value, "SOCK_RAW")) or (
-        family is not None and _says(family, "AF_PACKET")
+        family is not None and (_says(family, "AF_PACKET") or _says(family, "PF_PACKET"))
     ):
         return "raw"
     return "datagram" if value is not None and _says(value, "SOCK_DGRAM") else "socket"
@@ -2237,9 +2328,10 @@ _EMULATED_API = (
 _IO_VERBS = frozenset({"read", "recv", "send", "write", "flush", "sendall", "readline"})
 #: ``handle_read``, ``on_write``, ``do_read``: what an event loop calls when a
 #: socket is ready, whose errors reach the loop, not a caller.
+_CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
 _CALLBACK_WORDS = frozenset({"handle", "on", "do", "process", "dispatch", "callback", "cb"})
 _IO_NAMES = re.compile(
-    r"_*(?:(?:read|recv|send|write)(?:1|all|into|line|lines|file|msg|from|from_into|_into)?"
+    r"_*(?:(?:read|recv|send|write)(?:1|all|into|line|lines|file|msg|from|from_into|_into|to)?"
     r"|flush|readexactly)(?:_\w+)?"
 )
 #: Errors of a stream that say the peer is slow or gone but do not cover a
@@ -2270,8 +2362,9 @@ _OSERROR_KIND = RESET_CATCHERS - {"builtins.Exception", "builtins.BaseException"
 def is_io_primitive_name(name: str) -> bool:
     """Whether a function's name says it is a read or a write of its own:
     ``read``, ``readinto``, ``_recv``, ``sendall``, ``write_chunk``,
-    ``_send_100_continue``, ``flush``, ``_safe_read``; not an event
-    callback (``handle_read``, ``on_write``)."""
+    ``_send_100_continue``, ``flush``, ``_safe_read``, ``socketRecv``; not
+    an event callback (``handle_read``, ``on_write``, ``doRead``)."""
+    name = _CAMEL_HUMP.sub(r"\1_\2", name).lower()  # socketRecv: socket_recv
     if _IO_NAMES.fullmatch(name):
         return True
     first, _, last = name.strip("_").rpartition("_")
@@ -2688,7 +2781,7 @@ class ResetGuards:
         )
         if outer is not None and not self._io_primitive(outer):
             return False  # a helper of a function that handles the stream's failures
-        uses = self._uses(function)
+        uses = self._uses(function, alternatives=True)
         if uses is None:
             return False
         owner = self._model.scope_of(function).node
@@ -2850,23 +2943,28 @@ class ResetGuards:
             checked += 1
         return checked > 0
 
-    def _uses(self, function: Function) -> list[ast.expr] | None:
+    def _uses(self, function: Function, alternatives: bool = False) -> list[ast.expr] | None:
         """Where the file uses a function or method by name: the reads of a
         nested or module-level function, every ``X.name`` of the file for a
         method (but those on a socket or on the ``self`` of an unrelated
         class).  None when that cannot be told: the name is bound more than
-        once, a ``__dunder__`` method (called implicitly), a method the class
-        body uses (an alias, a callback table)."""
+        once (unless ``alternatives`` allows other definitions of it, as in
+        ``if ...: def recv_udp(...)`` / ``else: def recv_udp(...)``), a
+        ``__dunder__`` method (called implicitly), a method the class body
+        uses (an alias, a callback table)."""
         scope = self._model.scope_of(function)
         name = function.name
         found = [b for b in scope.lookup(name) if not _is_del(b)]
-        if len(found) != 1 or found[0].node is not function:
+        if not any(b.node is function for b in found) or not (
+            len(found) == 1 or (alternatives and all(isinstance(b.node, _FUNCTIONS) for b in found))
+        ):
             return None
-        binding = found[0]
         if scope.kind in ("function", "module"):
-            return self._references(binding)
+            return [use for binding in found for use in self._references(binding)]
         if scope.kind == "class":
-            if (name.startswith("__") and name.endswith("__")) or self._references(binding):
+            if (name.startswith("__") and name.endswith("__")) or any(
+                self._references(binding) for binding in found
+            ):
                 return None
             return [
                 use

@@ -6,6 +6,7 @@ import ast
 import operator
 from collections.abc import Callable, Iterable
 
+from ..analysis.exceptions import unreachable
 from ..analysis.guards import caught_names
 from ..analysis.model import Model
 from ..fixing.exception_fixes import args_subscripted
@@ -41,12 +42,17 @@ class Py2ExceptionIndex(Rule):
     Code that never runs on Python 3 is not reported: under ``if
     isinstance(e, tuple):`` (or ``type(e) is tuple``, ``hasattr(e,
     "__getitem__")``, ``sys.version_info < (3,)``, ``sys.version_info[0]
-    == 2``, ``six.PY2``), in the other branch of their negations, after
+    == 2``, ``six.PY2``), in the other branch of their negations or of
+    ``isinstance(e, OSError)`` where ``e`` was caught as ``OSError`` or one
+    of its Python 2 names (``except select.error as e: code = e.errno if
+    isinstance(e, OSError) else e[0]``), after
     ``isinstance(e, tuple) and``, after ``not isinstance(e, tuple) or``,
     after an earlier ``if not isinstance(e, tuple): return`` (``raise``,
     ``continue``, ``break``) of an enclosing block, and in a ``try`` that
     catches ``TypeError`` (``try: code = e[0]`` / ``except TypeError: code
-    = e.args[0]``).  Such code was written for both Pythons.
+    = e.args[0]``), and in an ``except`` clause that an earlier one shadows
+    on Python 3 (NC007 reports that clause: ``except OSError:`` before
+    ``except select.error as e:``).  Such code was written for both Pythons.
 
     ## Why is this bad?
     Python 2 exceptions were sequences of their ``args``; Python 3 removed
@@ -257,19 +263,22 @@ _PY3_FLAGS = frozenset({"PY3", "IS_PY3", "PY3K", "PYTHON3", "IS_PYTHON3", "py3",
 _SEQUENCES = frozenset({"tuple", "list"})
 
 
-def _on_python3(test: ast.AST, name: str) -> bool | None:
+def _on_python3(test: ast.AST, name: str, oserror: bool = False) -> bool | None:
     """The value ``test`` has on Python 3 when ``name`` is an exception, if it is known.
 
     False: ``isinstance(e, tuple)``, ``type(e) is tuple``, ``hasattr(e,
     "__getitem__")``, ``sys.version_info < (3,)``, ``sys.version_info[0] ==
-    2``, ``six.PY2``; True: their negations, ``PY3``.  ``not``, ``and`` and
-    ``or`` combine them; anything else is None (not known).
+    2``, ``six.PY2``; True: their negations, ``PY3``, and, when ``oserror``
+    says ``e`` was caught as an ``OSError`` (``except select.error as e``),
+    ``isinstance(e, OSError)`` (``socket.error``, ``IOError``...): on
+    Python 2 those were other classes, on Python 3 they are all ``OSError``.
+    ``not``, ``and`` and ``or`` combine them; anything else is None (not known).
     """
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = _on_python3(test.operand, name)
+        inner = _on_python3(test.operand, name, oserror)
         return None if inner is None else not inner
     if isinstance(test, ast.BoolOp):
-        values = [_on_python3(value, name) for value in test.values]
+        values = [_on_python3(value, name, oserror) for value in test.values]
         deciding = isinstance(test.op, ast.Or)  # True decides an ``or``, False an ``and``
         if deciding in values:
             return deciding
@@ -280,6 +289,8 @@ def _on_python3(test: ast.AST, name: str) -> bool | None:
             return None
         if test.func.id == "isinstance" and _names_sequences(second):
             return False
+        if test.func.id == "isinstance" and oserror and _names_oserror(second):
+            return True
         if test.func.id == "hasattr" and isinstance(second, ast.Constant):
             return False if second.value == "__getitem__" else None
         return None
@@ -342,6 +353,43 @@ def _last_name(node: ast.AST) -> str | None:
     return None
 
 
+#: ``OSError`` and the names Python 3 made aliases of it.
+_OSERROR_ALIASES = frozenset({"OSError", "IOError", "EnvironmentError", "WindowsError"})
+_OSERROR_MODULES = frozenset({"socket", "_socket", "select", "os"})
+_OSERROR_QUALIFIED = frozenset(
+    {f"builtins.{alias}" for alias in _OSERROR_ALIASES}
+    | {f"{module}.error" for module in _OSERROR_MODULES}
+)
+
+
+def _names_oserror(node: ast.AST) -> bool:
+    """``OSError``, ``IOError``, ``socket.error``..., or a tuple holding one."""
+    if isinstance(node, ast.Tuple):
+        return any(_names_oserror(element) for element in node.elts)
+    if isinstance(node, ast.Name):
+        return node.id in _OSERROR_ALIASES
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "error"
+        and isinstance(node.value, ast.Name)
+        and node.value.id in _OSERROR_MODULES
+    )
+
+
+def _caught_as_oserror(model: Model, name: ast.Name) -> bool:
+    """Whether ``name`` is bound by ``except C as name`` where every ``C`` is
+    ``OSError`` or one of its Python 2 names (``select.error``, ``IOError``)."""
+    handler = model.binding_handler(name)
+    if handler is None or handler.type is None:
+        return False
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return all(
+        not isinstance(element, ast.Starred)
+        and any(q.name in _OSERROR_QUALIFIED for q in model.qualified_names(element))
+        for element in caught
+    )
+
+
 def _names_sequences(node: ast.AST) -> bool:
     """``tuple``, ``list`` or a tuple of them."""
     if isinstance(node, ast.Tuple):
@@ -364,18 +412,21 @@ def _dead_on_python3(model: Model, node: ast.Subscript) -> bool:
     "__getitem__")``, a Python 2 version test), in the branch such a test
     does not take on Python 3, after ``isinstance(e, tuple) and``, after
     ``not isinstance(e, tuple) or``, after an earlier ``if not
-    isinstance(e, tuple): return`` of an enclosing block, or in a ``try``
-    catching ``TypeError``: the code was written for both Pythons and does
-    not index an exception on Python 3.
+    isinstance(e, tuple): return`` of an enclosing block, in a ``try``
+    catching ``TypeError``, or in an ``except`` clause an earlier one
+    shadows on Python 3 (``except OSError:`` before ``except select.error as
+    e:``): the code was written for both Pythons and does not index an
+    exception on Python 3.
     """
     value = node.value
     if not isinstance(value, ast.Name):
         return False
     name = value.id
+    oserror = _caught_as_oserror(model, value)
     child: ast.AST = node
     for parent in model.ancestors(node):
         if isinstance(parent, (ast.If, ast.IfExp, ast.While)) and child is not parent.test:
-            taken = _on_python3(parent.test, name)
+            taken = _on_python3(parent.test, name, oserror)
             in_body = child is parent.body or (
                 isinstance(parent.body, list) and any(child is s for s in parent.body)
             )
@@ -385,12 +436,14 @@ def _dead_on_python3(model: Model, node: ast.Subscript) -> bool:
             for operand in parent.values:
                 if operand is child:
                     break
-                outcome = _on_python3(operand, name)
+                outcome = _on_python3(operand, name, oserror)
                 if outcome is not None and outcome == isinstance(parent.op, ast.Or):
                     return True
         elif _tried_for_type_error(parent, child):
             return True
-        if _exits_earlier_on_python3(parent, child, name):
+        elif isinstance(parent, ast.ExceptHandler) and unreachable(model, parent):
+            return True  # an earlier clause catches all it names: NC007's finding
+        if _exits_earlier_on_python3(parent, child, name, oserror):
             return True
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return False
@@ -408,7 +461,7 @@ def _tried_for_type_error(parent: ast.AST, child: ast.AST) -> bool:
     )
 
 
-def _exits_earlier_on_python3(parent: ast.AST, child: ast.AST, name: str) -> bool:
+def _exits_earlier_on_python3(parent: ast.AST, child: ast.AST, name: str, oserror: bool) -> bool:
     """An earlier ``if not isinstance(e, tuple): return`` in the block holding ``child``."""
     for field in ("body", "orelse", "finalbody"):
         block = getattr(parent, field, None)
@@ -421,7 +474,7 @@ def _exits_earlier_on_python3(parent: ast.AST, child: ast.AST, name: str) -> boo
                 isinstance(statement, ast.If)
                 and statement.body
                 and isinstance(statement.body[-1], _EXITS)
-                and _on_python3(statement.test, name) is True
+                and _on_python3(statement.test, name, oserror) is True
             ):
                 return True
     return False

@@ -38,6 +38,10 @@ _TEST_NAMES = (
     "conftest.py",
 )
 _TEST_FOLDERS = frozenset({"test", "tests"})
+#: What a stream's ``write`` is called: a buffered stream only fills its buffer.
+_WRITES = frozenset({"write", "writelines"})
+#: Socket methods Windows does not have.
+_UNIX_ONLY = frozenset({"recvmsg", "recvmsg_into", "sendmsg"})
 #: Names the unsafe fix may bind the reset to, in order of preference.
 _EXCEPTION_NAMES = ("exc", "error", "reset_error", "connection_reset")
 
@@ -75,7 +79,10 @@ class UnguardedSocketIo(Rule):
     its ``makefile()`` stream (also as the parameter every call passes it to:
     ``pool.spawn_n(handle, conn.makefile("rw"))``) or on a stream request
     handler's ``self.rfile`` / ``self.wfile``, when no enclosing handler in
-    the same function catches a reset.  Test files are left out unless the
+    the same function catches a reset.  On a buffered writer
+    (``sock.makefile("wb")`` without ``buffering=0``, the ``self.wfile`` of
+    a handler that sets ``wbufsize``) a ``write()`` only fills the buffer:
+    the ``flush()`` is reported instead.  Test files are left out unless the
     ``include-test-files`` option is on.
 
     A reset is caught by a handler for ``ConnectionResetError``,
@@ -134,8 +141,9 @@ class UnguardedSocketIo(Rule):
     the methods of the class they call, hand the wrapped socket's errors on
     as a socket would.  So does a read or write of its own: a function or
     method named like one (``read``, ``readline``, ``recv``, ``sendall``,
-    ``flush``, ``read_frame``, ``write_chunk``, ``_safe_read``; not an event
-    callback such as ``handle_read`` or ``on_write``) is a primitive its
+    ``flush``, ``read_frame``, ``write_chunk``, ``_safe_read``,
+    ``socketRecv``; not an event callback such as ``handle_read``,
+    ``on_write`` or ``doRead``) is a primitive its
     callers use as they would use the socket, and the finding belongs where
     they call it, unless it shows that it handles the peer going away
     itself and missed the reset: the file hands it on (``Thread(target=
@@ -152,13 +160,14 @@ class UnguardedSocketIo(Rule):
     Not reported, because they cannot meet a reset: sends on a datagram
     socket (``socket.socket(AF_INET, SOCK_DGRAM)``, a UDP server's
     ``self.socket``, a datagram handler's socket), every ``sendto()``, and
-    any I/O on a raw or packet socket (``SOCK_RAW``, ``AF_PACKET``: an ICMP
-    ping, a sniffer), which has no connection at all.
+    any I/O on a raw or packet socket (``SOCK_RAW``, ``AF_PACKET`` or
+    ``PF_PACKET``: an ICMP ping, a sniffer), which has no connection at all.
     UDP has no connection to reset: on Linux and macOS a send after an ICMP
     "port unreachable" fails with ``ConnectionRefusedError`` (connected
     sockets only), and Windows reports the ICMP error to the next receive.
     Receives on a datagram socket are reported: on Windows that
-    ``recvfrom`` raises ``ConnectionResetError`` (WSAECONNRESET).  Nor is
+    ``recvfrom`` raises ``ConnectionResetError`` (WSAECONNRESET); but not
+    its ``recvmsg()``, which Windows does not have.  Nor is
     I/O on the ends of ``socket.socketpair()`` in a file that starts no
     other process (the wake-up pair of an event loop: both ends belong to
     the program, so no peer can crash), nor on the ends of a pair made by
@@ -473,8 +482,12 @@ class UnguardedSocketIo(Rule):
             receiver = func.value
             if method in SOCKET_IO_METHODS:
                 kind = self._sockets.kind(receiver)
-            elif method in STREAM_IO_METHODS:
+            elif method in STREAM_IO_METHODS or method == "flush":
                 kind = self._sockets.stream_kind(receiver)
+                if kind is not None and (method in _WRITES or method == "flush"):
+                    buffered = self._sockets.buffered_writer(receiver)
+                    if buffered == (method in _WRITES):
+                        return  # a buffered write only fills; an unbuffered flush does nothing
             elif method in self._aliases():
                 alias, kind = self._alias_of(func)
             else:
@@ -557,6 +570,8 @@ def _can_see_reset(kind: Kind, method: str) -> bool:
         return False  # packets, not a connection
     if method in DATAGRAM_SENDS:
         return False  # only datagram sockets send to an address
+    if kind == "datagram" and method in _UNIX_ONLY:
+        return False  # a datagram socket meets a reset on Windows alone, which has no recvmsg
     return not (kind == "datagram" and method in SEND_METHODS)
 
 

@@ -12,6 +12,7 @@ from ..analysis.exceptions import (
     clause_text,
     handler_types,
     key,
+    shadowing,
     short,
 )
 from ..fixing.handlers import handler_moved
@@ -213,7 +214,7 @@ class UnreachableExcept(Rule):
             return
         types = [handler_types(self.model, handler) for handler in handlers]
         for index in range(1, len(handlers)):
-            shadows = _shadowing(types[:index], types[index])
+            shadows = shadowing(types[:index], types[index])
             if shadows is not None:
                 self._report(node, handlers, index, shadows, types)
 
@@ -256,29 +257,6 @@ class UnreachableExcept(Rule):
 
 
 _TRIES: tuple[type[ast.AST], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
-
-
-def _shadowing(
-    earlier: list[list[Resolved]], later: list[Resolved]
-) -> list[tuple[int, str, str]] | None:
-    """For each type of ``later``, the first earlier clause catching it; None if one escapes."""
-    found: list[tuple[int, str, str]] = []
-    for inner in later:
-        if inner is None:
-            return None
-        hit = next(
-            (
-                (i, outer, inner)
-                for i, clause in enumerate(earlier)
-                for outer in clause
-                if outer is not None and catches(outer, inner)
-            ),
-            None,
-        )
-        if hit is None:
-            return None
-        found.append(hit)
-    return found
 
 
 def _covers(moved: list[Resolved], clause: list[Resolved]) -> bool:

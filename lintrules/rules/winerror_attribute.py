@@ -129,7 +129,9 @@ class WinerrorAttribute(Rule):
     ## Known problems
     What ``X`` is, is inferred locally: a name bound by ``except C as X`` is an
     exception (not reported when every ``C`` is a known class outside the
-    ``OSError`` family, like ``ValueError``); ``self`` is one only in a class
+    ``OSError`` family, like ``ValueError``, or a class of the file that
+    sets ``winerror`` itself, such as the ``class WindowsError(OSError)``
+    some code defines where the builtin is missing); ``self`` is one only in a class
     deriving from a known ``OSError`` class that never sets ``winerror``
     itself; a parameter annotated with a type other than a known exception,
     a module, a class, or a name assigned a literal (other than ``None``)
@@ -434,15 +436,26 @@ class WinerrorAttribute(Rule):
 
     def _caught_may_be_oserror(self, name: ast.Name) -> bool:
         model = self.model
-        for binding in model.lookup(name):
-            handler = binding.node
+        around = model.binding_handler(name)  # of two ``except ... as e``, the one it is in
+        handlers = [around] if around is not None else [b.node for b in model.lookup(name)]
+        for handler in handlers:
             assert isinstance(handler, ast.ExceptHandler)
             if _TRY_STAR is not None and isinstance(model.parent(handler), _TRY_STAR):
                 continue  # an exception group: no winerror anywhere, not a portability bug
+            if self._own_winerror_class(handler.type):
+                continue  # ``class WindowsError(OSError)`` of the file, with a winerror of its own
             for caught in handler_types(model, handler):
                 if caught is None or _may_hold_oserror(caught):
                     return True
         return False
+
+    def _own_winerror_class(self, caught: ast.expr | None) -> bool:
+        """``except WindowsError`` where the file defines ``WindowsError`` (on the
+        platforms that lack it) as a class with a ``winerror`` of its own."""
+        if not isinstance(caught, ast.Name):
+            return False
+        classes = [b.node for b in self.model.lookup(caught) if isinstance(b.node, ast.ClassDef)]
+        return bool(classes) and all(_defines_winerror(classdef) for classdef in classes)
 
     def _self_may_be_exception(self, name: ast.Name) -> bool:
         classdef = next(
