@@ -849,16 +849,13 @@ class SocketInference:
             return False
         if isinstance(expr, ast.Call):
             return _buffered_makefile(expr)
-        found: list[_Binding] | None = None
-        if isinstance(expr, ast.Name):
-            found = self._variable_bindings(expr)
-        elif isinstance(expr, ast.Attribute):
-            owner = self._instance_class(expr.value)
-            if owner is None:
-                return False
-            if expr.attr == "wfile" and self._class_info(owner).handler == "stream":
-                return self._sets_wbufsize(owner)
-            found = self._attribute_bindings(owner, expr.attr)
+        found = self._stream_origin(expr)
+        if isinstance(found, ast.ClassDef):
+            return (
+                isinstance(expr, ast.Attribute)
+                and expr.attr == "wfile"
+                and self._sets_wbufsize(found)
+            )
         values = [
             binding.value
             for binding in found or ()
@@ -2016,17 +2013,9 @@ class SocketInference:
             if isinstance(func, ast.Attribute) and func.attr == "makefile":
                 return self._verdict(func.value, depth)
             return _NOT
-        found: list[_Binding] | None = None
-        if isinstance(expr, ast.Name):
-            found = self._variable_bindings(expr)
-        elif isinstance(expr, ast.Attribute):
-            owner = self._instance_class(expr.value)
-            if owner is None:
-                return _NOT
-            attr = expr.attr
-            if attr in ("rfile", "wfile") and self._class_info(owner).handler == "stream":
-                return "socket"
-            found = self._attribute_bindings(owner, attr)
+        found = self._stream_origin(expr)
+        if isinstance(found, ast.ClassDef):
+            return "socket"
         if not found:
             return _NOT
         verdicts: list[str] = []
@@ -2042,6 +2031,21 @@ class SocketInference:
                 verdicts.append(self._stream(binding.value, depth))
         verdict = _combine(verdicts)
         return verdict if verdict in KINDS else _NOT
+
+    def _stream_origin(self, expr: ast.expr) -> ast.ClassDef | list[_Binding] | None:
+        """Where a name or instance attribute that may hold a stream comes from:
+        the stream request handler class, for its ``self.rfile`` /
+        ``self.wfile``; otherwise the variable's bindings (None: unknown)."""
+        if isinstance(expr, ast.Name):
+            return self._variable_bindings(expr)
+        if not isinstance(expr, ast.Attribute):
+            return None
+        owner = self._instance_class(expr.value)
+        if owner is None:
+            return None
+        if expr.attr in ("rfile", "wfile") and self._class_info(owner).handler == "stream":
+            return owner
+        return self._attribute_bindings(owner, expr.attr)
 
     def _stream_parameter(self, arg: ast.arg, depth: int) -> str:
         """What streams the calls of the function in this file pass for ``arg``."""
