@@ -201,10 +201,20 @@ class Cache:
         return all(self._module_digest(path) == digest for path, digest in recorded)
 
     def _module_digest(self, path: str) -> str:
-        """A project module's digest, read once per run however many files depend on it."""
+        """A project module's digest, read once per run however many files depend on it.
+
+        A search for a name's callers (a key of :data:`CALLERS_PREFIX`)
+        depends on the package's listing and the files that mention the name.
+        """
         found = self._module_digests.get(path)
         if found is None:
-            found = self._module_digests[path] = self.digest(read_module(Path(path)) or b"")
+            if path.startswith(CALLERS_PREFIX):
+                from .analysis.project import callers_digest
+
+                data = callers_digest(path, read_module)
+            else:
+                data = read_module(Path(path)) or b""
+            found = self._module_digests[path] = self.digest(data)
         return found
 
     def by_stat(self, path: Path, info: os.stat_result) -> list[Finding] | None:
@@ -293,6 +303,9 @@ def _init_worker(
     _WORKER_STATE.update(
         fix_level=fix_level, fix_style=fix_style, options=dict(options), edits=edits
     )
+    project = _WORKER_STATE.get("project")
+    if project is not None:
+        project.new_run()  # a new run: files may have come and gone
 
 
 def _init_pool_worker(
@@ -335,6 +348,10 @@ def _exit_with_parent(parent: int) -> None:
 
 #: One job: the file's bytes, the codes to run, its display path, its absolute path.
 Job = tuple[bytes, tuple[str, ...], Optional[str], Optional[str]]
+
+#: How a cache dependency on a search for callers starts (``lintrules.analysis.project``
+#: says the same; not imported from there, so that a cached run never loads the analysis).
+CALLERS_PREFIX = "callers:"
 
 #: The largest project module read to follow an import (a generated one is not).
 MAX_MODULE_BYTES = 1024 * 1024

@@ -31,6 +31,7 @@ __all__ = [
     "imports_windows_module",
     "is_windows_module",
     "mentions_platform",
+    "named_for_linux",
     "named_for_windows",
     "only_on_windows",
     "platform_guarded",
@@ -679,6 +680,19 @@ def named_for_windows(path: str | None) -> bool:
         return False
     stem = path.replace("\\", "/").rpartition("/")[2].partition(".")[0]
     return says_windows(stem)
+
+
+def named_for_linux(path: str | None) -> bool:
+    """Whether a file's path says Linux: ``arch/linux.py``, ``_linux_sockets.py``,
+    anything under a ``linux/`` folder (a platform module a package imports
+    only on Linux)."""
+    if not path:
+        return False
+    *folders, name = path.replace("\\", "/").split("/")
+    stem = name.partition(".")[0]
+    return "linux" in folders or any(
+        word.lower() == "linux" for word in _IDENTIFIER_WORDS.findall(stem)
+    )
 
 
 def windows_module_tested(model: Model, node: ast.AST) -> bool:

@@ -18,23 +18,49 @@ module it comes from, on demand, and follows it:
   ImportError``) together; anything else, a missing or unparsable module,
   or a chain deeper than :data:`MAX_DEPTH`, is unknown.
 
+The other way round, :meth:`FileImports.callers` finds the project's
+other modules that use a name (a method nobody in its own file calls:
+``helper.prepare(sock)`` in the module that picks the helper), for the
+guards around those calls.  The project is the importing file's top-level
+package; its other files that mention the name, bar test files, are
+modelled, as long as there are at most :data:`MAX_CALLER_FILES` of them.
+
 Reading files is the front end's: it hands a ``read(path)`` callable, and
 records the files each lint consulted (:attr:`FileImports.consulted`), so
-that a cached result is used again only while they are unchanged.  Each
-module is parsed once per process while its bytes stay the same.
+that a cached result is used again only while they are unchanged.  A search
+for callers depends on every file of the package (a new caller can appear
+anywhere): it is recorded as one key, :func:`callers_key`, whose
+:func:`callers_digest` covers the package's listing and the bytes of the
+files that mention the name.  Each module is parsed once per process while
+its bytes stay the same.
 """
 
 from __future__ import annotations
 
 import ast
+import fnmatch
+import hashlib
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from .model import Model
 
-__all__ = ["MAX_DEPTH", "PROJECT_CLASS", "FileImports", "ProjectImports", "Reader"]
+__all__ = [
+    "CALLERS_PREFIX",
+    "MAX_CALLER_FILES",
+    "MAX_DEPTH",
+    "PROJECT_CLASS",
+    "FileImports",
+    "ProjectImports",
+    "Reader",
+    "callers_digest",
+    "callers_key",
+    "is_test_file",
+    "package_files",
+]
 
 #: ``read(path)``: the file's bytes, or None when it cannot be read.
 Reader = Callable[[Path], Optional[bytes]]
@@ -45,6 +71,76 @@ PROJECT_CLASS = "<project class>"
 MAX_DEPTH = 8
 #: How many modules' models one process keeps (the project's compat modules).
 _KEPT = 64
+#: The most files a search for a name's callers models; more, and it gives up.
+MAX_CALLER_FILES = 16
+#: How a consulted key that stands for a search for callers starts.
+CALLERS_PREFIX = "callers:"
+#: Folders a package's listing does not enter.
+_SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages"})
+
+_TEST_NAMES = (
+    "test_*.py",
+    "*_test.py",
+    "*_tests.py",
+    "tests.py",
+    "testcase.py",
+    "testcases.py",
+    "conftest.py",
+)
+_TEST_FOLDERS = frozenset({"test", "tests"})
+
+
+def is_test_file(path: str | None) -> bool:
+    """Whether ``path`` names test code: ``test_*.py``, ``*_test.py``,
+    ``*_tests.py``, ``tests.py``, ``testcase.py``, ``testcases.py`` (the
+    shared test cases and servers of a test suite), ``conftest.py``, or a
+    file under a ``test/`` or ``tests/`` folder.
+
+    The path is the one the front end gives (relative to the configuration's
+    root when the file is inside it); None (a source with no file name) is
+    not test code.
+    """
+    if not path:
+        return False
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    if not parts:
+        return False
+    name = parts[-1]
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in _TEST_NAMES):
+        return True
+    return any(part in _TEST_FOLDERS for part in parts[:-1])
+
+
+def package_files(root: Path) -> list[Path]:
+    """The ``*.py`` files under a package's folder, sorted (not in hidden
+    folders, ``__pycache__`` and the like)."""
+    found: list[Path] = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(
+            f for f in folders if not f.startswith(".") and f not in _SKIPPED_FOLDERS
+        )
+        found += (Path(folder, f) for f in sorted(files) if f.endswith(".py"))
+    return found
+
+
+def callers_key(root: Path, name: str) -> str:
+    """The consulted key of a search for ``name``'s callers in the package at ``root``."""
+    return f"{CALLERS_PREFIX}{root}\0{name}"
+
+
+def callers_digest(key: str, read: Reader) -> bytes:
+    """What a search for callers depends on: the package's listing, and the
+    bytes of each of its files that mention the name (as :func:`callers_key`
+    wrote them into ``key``)."""
+    root, _, name = key[len(CALLERS_PREFIX) :].partition("\0")
+    needle = name.encode()
+    digest = hashlib.blake2b(digest_size=16)
+    for path in package_files(Path(root)):
+        digest.update(os.fsencode(path) + b"\0")
+        data = read(path)
+        if data is not None and needle in data:
+            digest.update(hashlib.blake2b(data, digest_size=16).digest())
+    return digest.digest()
 
 
 class ProjectImports:
@@ -54,6 +150,8 @@ class ProjectImports:
         self._read = read
         self._models: OrderedDict[Path, tuple[bytes, Model | None]] = OrderedDict()
         self._packages: dict[Path, bool] = {}
+        self._listings: dict[Path, list[tuple[Path, bytes]]] = {}
+        self._imports: dict[Path, FileImports] = {}
 
     def for_file(self, path: Path) -> FileImports:
         """The resolver of the names that the file at ``path`` imports."""
@@ -65,6 +163,42 @@ class ProjectImports:
         if known is None:
             known = self._packages[folder] = self._read(folder / "__init__.py") is not None
         return known
+
+    def top_package(self, path: Path) -> Path | None:
+        """The highest folder of ``__init__.py`` files above ``path``; None outside a package."""
+        top = None
+        folder = path.parent
+        while self.is_package(folder):
+            top = folder
+            if folder.parent == folder:
+                break
+            folder = folder.parent
+        return top
+
+    def mentions(self, root: Path, name: str) -> list[Path]:
+        """The files of the package at ``root`` whose bytes contain ``name``."""
+        listing = self._listings.get(root)
+        if listing is None:
+            listing = self._listings[root] = [
+                (path, self._read(path) or b"") for path in package_files(root)
+            ]
+        needle = name.encode()
+        return [path for path, data in listing if needle in data]
+
+    def new_run(self) -> None:
+        """Forget what the folders held: a process that lints again sees files
+        made or removed since (the models stay, checked against the bytes)."""
+        self._packages.clear()
+        self._listings.clear()
+
+    def imports_of(self, path: Path, model: Model) -> FileImports:
+        """The resolver of another module's imports, set on its model (made once:
+        it keeps what that module's analysis consulted)."""
+        found = self._imports.get(path)
+        if found is None:
+            found = self._imports[path] = FileImports(self, path)
+        model.project = found
+        return found
 
     def locate(self, importer: Path, qualified: str) -> list[tuple[Path, str]] | None:
         """Where the module of ``qualified`` would be, and the name in it; None if not the project's.
@@ -80,13 +214,7 @@ class ProjectImports:
                 base = base.parent
             parts = qualified[level:].split(".")
         else:
-            top = None
-            folder = importer.parent
-            while self.is_package(folder):
-                top = folder
-                if folder.parent == folder:
-                    break
-                folder = folder.parent
+            top = self.top_package(importer)
             parts = qualified.split(".")
             if top is None or len(parts) < 2 or parts[0] != top.name:
                 return None
@@ -126,8 +254,49 @@ class FileImports:
     def __init__(self, project: ProjectImports, path: Path) -> None:
         self._project = project
         self._path = path
-        #: The modules read to answer (their paths): the answers hold while they do not change.
-        self.consulted: set[str] = set()
+        self._consulted: set[str] = set()
+        self._borrowed: dict[Path, FileImports] = {}
+
+    @property
+    def consulted(self) -> set[str]:
+        """The modules read to answer (their paths, and :func:`callers_key`
+        keys): the answers hold while they do not change.  They include what
+        the analysis of the callers' modules consulted."""
+        found: set[str] = set()
+        todo: list[FileImports] = [self]
+        seen: set[int] = set()
+        while todo:
+            imports = todo.pop()
+            if id(imports) not in seen:
+                seen.add(id(imports))
+                found |= imports._consulted
+                todo += imports._borrowed.values()
+        return found
+
+    def callers(self, name: str) -> list[Model] | None:
+        """The models of the package's other files that mention ``name``, test
+        files aside (their uses are the tests', not callers to rely on); None
+        when the file is in no package, or more than :data:`MAX_CALLER_FILES`
+        files mention it.  Each model's ``project`` is set, so that its own
+        imports resolve."""
+        root = self._project.top_package(self._path)
+        if root is None:
+            return None
+        self._consulted.add(callers_key(root, name))
+        paths = [
+            path
+            for path in self._project.mentions(root, name)
+            if path != self._path and not is_test_file(path.relative_to(root.parent).as_posix())
+        ]
+        if len(paths) > MAX_CALLER_FILES:
+            return None
+        found = []
+        for path in paths:
+            model = self._project.model(path, self._consulted)
+            if model is not None:
+                self._borrowed[path] = self._project.imports_of(path, model)
+                found.append(model)
+        return found
 
     def resolve(self, qualified: str) -> frozenset[str] | None:
         """What the imported ``qualified`` name (``.m.X``, ``pkg.m.X``) is bound to.
@@ -159,12 +328,14 @@ class FileImports:
         if located is None:
             return None
         for module_path, name in located:
-            model = self._project.model(module_path, self.consulted)
+            model = self._project.model(module_path, self._consulted)
             if model is not None:
                 return self._binding_of(module_path, model, name, depth + 1)
         return None
 
-    def _outside_or_followed(self, importer: Path, qualified: str, depth: int) -> frozenset[str] | None:
+    def _outside_or_followed(
+        self, importer: Path, qualified: str, depth: int
+    ) -> frozenset[str] | None:
         """``qualified``, imported by ``importer``: followed if the project's, else itself."""
         if self._project.locate(importer, qualified) is None:
             return frozenset({qualified})
@@ -236,4 +407,3 @@ class FileImports:
 def _member(module: str, name: str) -> str:
     """``module.name``, where ``module`` may be a relative import's ``.`` or ``..``."""
     return module + name if module.endswith(".") else f"{module}.{name}"
-

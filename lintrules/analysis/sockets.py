@@ -494,6 +494,8 @@ _SOCKET_NAME = re.compile(
 HEURISTIC_OPTION = "socket-name-heuristic"
 
 _MAX_DEPTH = 40
+#: How many functions deep a search for guarded callers still looks in other modules.
+_MAX_CALLER_HOPS = 6
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -1896,11 +1898,30 @@ class SocketInference:
             return self._pair_kind()
         return verdict
 
-    def _instance_class(self, expr: ast.expr) -> ast.ClassDef | None:
-        """The class when ``expr`` is the ``self`` (or ``cls``) parameter of one of its methods."""
-        if not isinstance(expr, ast.Name):
+    def _instance_class(self, expr: ast.expr, depth: int = 0) -> ast.ClassDef | None:
+        """The class when ``expr`` is the ``self`` (or ``cls``) parameter of one
+        of its methods, or a variable bound once to an instance of a class of
+        the file: ``answer = Client(...)``, ``answer = self.__class__(...)``."""
+        if not isinstance(expr, ast.Name) or depth > _MAX_DEPTH:
             return None
         found = bindings(self._model, expr)
+        if len(found) == 1 and found[0].kind == "assign":
+            statement = found[0].statement
+            if not (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and statement.targets[0] is found[0].node
+                and isinstance(statement.value, ast.Call)
+            ):
+                return None
+            made = statement.value.func
+            if isinstance(made, ast.Attribute) and made.attr == "__class__":
+                return self._instance_class(made.value, depth + 1)
+            if isinstance(made, ast.Name):
+                classes = bindings(self._model, made)
+                if len(classes) == 1 and isinstance(classes[0].node, ast.ClassDef):
+                    return classes[0].node
+            return None
         if len(found) != 1 or found[0].kind != "parameter":
             return None
         function = found[0].statement
@@ -2406,6 +2427,17 @@ def tests_empty(test: ast.expr, name: str | None = None) -> bool:
     return False
 
 
+def _in_method_named(model: Model, node: ast.AST, name: str) -> bool:
+    """Whether ``node`` is in the body of a method called ``name`` (its
+    innermost function, defined in a class body)."""
+    function = next((a for a in model.ancestors(node) if isinstance(a, _FUNCTIONS)), None)
+    return (
+        function is not None
+        and function.name == name
+        and model.scope_of(function).kind == "class"
+    )
+
+
 def _own_statements(function: Function) -> Iterator[ast.AST]:
     """The nodes of a function's body, not those of nested functions, lambdas or classes."""
     todo: list[ast.AST] = list(function.body)
@@ -2489,9 +2521,10 @@ class ResetGuards:
     a nested function, a method, a private module-level function
     (``_name``) or one the module's ``__all__`` leaves out that is only ever
     used as a direct call at guarded places of this file is guarded by those
-    calls' handlers.  A ``with`` block of a ``@contextlib.contextmanager`` of
-    the file whose every ``yield`` stands in a ``try`` that catches a reset
-    is guarded too.
+    calls' handlers; a method this file never uses, by its calls in the
+    package's other modules when they are all at guarded places there.  A
+    ``with`` block of a ``@contextlib.contextmanager`` of the file whose
+    every ``yield`` stands in a ``try`` that catches a reset is guarded too.
 
     A function whose docstring says it raises a socket error, and a socket
     method of a class that emulates a socket (with the methods of the class
@@ -2508,6 +2541,15 @@ class ResetGuards:
         self._all: tuple[bool, frozenset[str]] | None = None
         self._manager_cache: dict[int, bool] = {}
         self._variable_manager: dict[tuple[object, ...], bool] = {}
+
+    @classmethod
+    def of(cls, model: Model) -> ResetGuards:
+        """The file's guards (made once: the rule and other files' callers share them)."""
+        found = model.memo.get(cls)
+        if found is None:
+            found = model.memo[cls] = cls(model)
+        assert isinstance(found, ResetGuards)
+        return found
 
     def guarded(self, node: ast.AST) -> bool:
         """Whether a reset raised by ``node`` is caught or normalized."""
@@ -2935,6 +2977,7 @@ class ResetGuards:
         if uses is None:
             return False
         active = active | {id(function)}
+        method = model.scope_of(function).kind == "class"
         checked = 0
         for use in uses:
             call = model.parent(use)
@@ -2945,6 +2988,48 @@ class ResetGuards:
             if not self._guarded(call, active):
                 return False
             checked += 1
+        if method and not checked:
+            return self._called_guarded_elsewhere(function.name, active)
+        return checked > 0
+
+    def _called_guarded_elsewhere(self, name: str, active: frozenset[int]) -> bool:
+        """A method nothing in its file calls (but itself, or an override of
+        it), whose every ``X.name`` in the package's other modules (test files
+        aside) is a call at a guarded place of that module:
+        ``helper.prepare(sock)`` in a ``connect()`` that catches ``OSError``
+        around it.  A call in a method of the same name (``Base.name(self)``,
+        ``super().name()`` in an override) is the override's, whose callers
+        are those same uses: it counts neither way.  No when a module uses the name
+        some other way (a bare ``name``, a string ``"name"`` for ``getattr``),
+        when no module calls it, and when the file is not in a package or the
+        name is in too many files to look at (see
+        :meth:`lintrules.analysis.project.FileImports.callers`)."""
+        project = self._model.project
+        if project is None or len(active) > _MAX_CALLER_HOPS:
+            return False
+        models = project.callers(name)
+        if not models:
+            return False
+        checked = 0
+        for other in models:
+            index = _file_index(other)
+            if index.names(name) or any(
+                isinstance(c, ast.Constant) and c.value == name for c in other.nodes(ast.Constant)
+            ):
+                return False  # a function of that name, or getattr(x, "name"): not told apart
+            inference = SocketInference.of(other)
+            guards = ResetGuards.of(other)
+            for use in index.attributes(name):
+                if inference.is_socket(use.value):
+                    continue  # sock.send(): the socket's own method
+                call = other.parent(use)
+                if not isinstance(call, ast.Call) or call.func is not use:
+                    return False  # passed on, returned or stored: runs who knows where
+                if _in_method_named(other, call, name):
+                    continue  # an override calling its base, or itself: called with the rest
+                if not guards._guarded(call, active):
+                    return False
+                checked += 1
         return checked > 0
 
     def _uses(self, function: Function, alternatives: bool = False) -> list[ast.expr] | None:

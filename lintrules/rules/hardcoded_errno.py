@@ -32,7 +32,7 @@ from ..analysis.errno_reads import (
     module_reference,
     source_text,
 )
-from ..analysis.guards import windows_guarded
+from ..analysis.guards import named_for_linux, windows_guarded
 from ..fixing.builders import Builder
 from ..fixing.errno_fixes import (
     case_rewritten,
@@ -135,6 +135,11 @@ def _portable(number: int) -> bool:
 def _windows_number(number: int) -> bool:
     """A number that means its error on Windows (WinSock or CRT), or everywhere."""
     return _portable(number) or any(_PLATFORM_OF[r.column] == "win32" for r in _READINGS[number])
+
+
+def _linux_number(number: int) -> bool:
+    """A number that means its error on Linux, or everywhere."""
+    return _portable(number) or any(r.column == "linux" for r in _READINGS[number])
 
 
 def _anchored(number: int) -> bool:
@@ -492,7 +497,10 @@ class HardcodedErrno(Rule):
     Windows (``if WIN and ex.args[0] == 10038:``, the ``else`` of ``if not
     IS_WINDOWS:``, after ``if sys.platform != "win32": return``, in a file
     that imports a Windows-only module at its top) is not reported when its
-    numbers are Windows' own: no other platform compares them.
+    numbers are Windows' own: no other platform compares them.  Nor is one in
+    a module whose path says Linux (``arch/linux.py``, ``_linux_io.py``, a
+    ``linux/`` folder: the platform module a package imports only there)
+    when its numbers are Linux's own.
 
     ## Why is this bad?
     Errno numbers differ between platforms: "connection reset by peer" is 104
@@ -616,8 +624,9 @@ class HardcodedErrno(Rule):
     it in the module is an errno membership test (also handed elsewhere, its
     numbers may mean something else); a local one (``resets = (104, 54)`` in
     the function) and chained comparisons (``100 < e.errno < 116``) are not
-    followed.  Only Windows guards are understood: ``if IS_LINUX and
-    e.errno == 104`` is still reported.  The engine only parses files containing ``errno`` or
+    followed.  Only Windows guards and Linux module names are understood:
+    ``if IS_LINUX and e.errno == 104`` is still reported, and a Linux module
+    is known by its name alone.  The engine only parses files containing ``errno`` or
     ``.args``: every shape above contains one of them.
     """
 
@@ -904,14 +913,17 @@ class HardcodedErrno(Rule):
         self.report(report_node, f"{plan.message}: compare with {suggestion}", fix=fix)
 
     def _right_where_run(self, node: ast.AST, numbers: Sequence[int | None]) -> bool:
-        """Whether ``node`` runs only on Windows and its numbers are Windows' own there.
+        """Whether ``node`` runs only on Windows and its numbers are Windows' own
+        there, or sits in a module named for Linux and its numbers are Linux's.
 
         ``if WIN and ex.args[0] == 10038:`` is right as written: no other
-        platform ever compares the number.
+        platform ever compares the number; so is ``e.errno == 99`` in
+        ``scapy/arch/linux.py``.
         """
-        return all(
-            n is None or n not in _READINGS or _windows_number(n) for n in numbers
-        ) and windows_guarded(self.model, node)
+        known = [n for n in numbers if n is not None and n in _READINGS]
+        if known and named_for_linux(self.context.path) and all(_linux_number(n) for n in known):
+            return True
+        return all(_windows_number(n) for n in known) and windows_guarded(self.model, node)
 
     # -- comparisons, chains of them, match statements ---------------------------
 

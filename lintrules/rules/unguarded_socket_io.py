@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import ast
-import fnmatch
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from ..analysis.project import is_test_file
 from ..analysis.sockets import (
     DATAGRAM_SENDS,
     HEURISTIC_OPTION,
@@ -28,43 +27,12 @@ if TYPE_CHECKING:
 
 #: The option that makes NC101 report in test files too.
 TEST_FILES_OPTION = "include-test-files"
-_TEST_NAMES = (
-    "test_*.py",
-    "*_test.py",
-    "*_tests.py",
-    "tests.py",
-    "testcase.py",
-    "testcases.py",
-    "conftest.py",
-)
-_TEST_FOLDERS = frozenset({"test", "tests"})
 #: What a stream's ``write`` is called: a buffered stream only fills its buffer.
 _WRITES = frozenset({"write", "writelines"})
 #: Socket methods Windows does not have.
 _UNIX_ONLY = frozenset({"recvmsg", "recvmsg_into", "sendmsg"})
 #: Names the unsafe fix may bind the reset to, in order of preference.
 _EXCEPTION_NAMES = ("exc", "error", "reset_error", "connection_reset")
-
-
-def is_test_file(path: str | None) -> bool:
-    """Whether ``path`` names test code: ``test_*.py``, ``*_test.py``,
-    ``*_tests.py``, ``tests.py``, ``testcase.py``, ``testcases.py`` (the
-    shared test cases and servers of a test suite), ``conftest.py``, or a
-    file under a ``test/`` or ``tests/`` folder.
-
-    The path is the one the front end gives (relative to the configuration's
-    root when the file is inside it); None (a source with no file name) is
-    not test code.
-    """
-    if not path:
-        return False
-    parts = PurePosixPath(path.replace("\\", "/")).parts
-    if not parts:
-        return False
-    name = parts[-1]
-    if any(fnmatch.fnmatchcase(name, pattern) for pattern in _TEST_NAMES):
-        return True
-    return any(part in _TEST_FOLDERS for part in parts[:-1])
 
 
 class UnguardedSocketIo(Rule):
@@ -122,7 +90,15 @@ class UnguardedSocketIo(Rule):
     module's ``__all__`` leaves out.  Not a ``__dunder__`` method (called
     implicitly), nor a public module-level function of a module without
     ``__all__`` or listed in it: that is the module's API, called from
-    elsewhere.  A ``with`` block guards its body when its context manager is
+    elsewhere.  A method nothing in its own file uses is guarded by its
+    callers in the project's other modules: every ``X.name`` of the
+    package's other files (the file's top-level package; test files aside)
+    must be a call at a guarded place of that file, found the same way
+    (``helper.prepare_socket(sock)`` in a ``_pre_handshake()`` that
+    ``connect()`` calls under ``except OSError``).  A bare ``name`` or a
+    string ``"name"`` in one of those files (a function of the same name,
+    ``getattr``), more than 16 files that mention it, or no call at all,
+    and the method is not taken as guarded.  A ``with`` block guards its body when its context manager is
     one of the file's ``@contextlib.contextmanager`` functions whose every
     ``yield`` stands in a ``try`` that catches a reset (``with
     self._socket_error_handling():``), also through an attribute or
@@ -294,12 +270,14 @@ class UnguardedSocketIo(Rule):
     and a ``send`` on a datagram socket whose type the file does not show
     (a parameter, a type from ``getaddrinfo()``) is reported like a stream
     socket's.
-    A handler in a caller is seen only in the same file, so a public
+    A handler in a caller is seen in the same file, and for a method no
+    code of its file calls, in the package's other modules; so a public
     function of a library that lets the error reach its caller on purpose
-    without saying so in its docstring, a method whose guarded callers are
-    in another module, or a request handler that relies on
-    ``socketserver`` printing the traceback, is reported: mark it ``# noqa:
-    NC101`` or decorate it with ``@netcompat.normalize()``.  A read or
+    without saying so in its docstring, a method called from another module
+    and also from its own file, one called through a name the rule does not
+    follow (a callback table, a plugin registry), or a request handler that
+    relies on ``socketserver`` printing the traceback, is reported: mark it
+    ``# noqa: NC101`` or decorate it with ``@netcompat.normalize()``.  A read or
     write of its own is recognised by its name: one called something else
     (``fetch``, ``pump``) is checked like any function, and one named like
     a read whose callers are all unprepared is not reported, nor are those
@@ -317,10 +295,13 @@ class UnguardedSocketIo(Rule):
     ``per-file-ignores``.  A docstring is taken at its word: one that says
     the function raises "network errors" silences the rule in it even if
     the code raises something else.  A class imported from the project's
-    own modules is followed only by the command line and the flake8 plugin,
-    which read those modules (the codemod and ``lint_source()`` without
-    ``imports`` count it as a guard), and only as far as module-level imports
-    and assignments say what it is.
+    own modules, and the callers in other modules, are followed only by the
+    command line and the flake8 plugin, which read those modules (the codemod
+    and ``lint_source()`` without ``imports`` count such a class as a guard
+    and see no other module's callers), and only as far as module-level
+    imports and assignments say what a class is.  A method's callers are
+    found by its name alone, whatever the receiver (``X.prepare`` of any
+    object but a socket), as in its own file.
     """
 
     CODE = "NC101"
@@ -464,7 +445,7 @@ class UnguardedSocketIo(Rule):
     def __init__(self, model: Model, context: RuleContext | None = None) -> None:
         super().__init__(model, context)
         self._sockets = SocketInference.of(model, heuristic=bool(self.option(HEURISTIC_OPTION)))
-        self._guards = ResetGuards(model)
+        self._guards = ResetGuards.of(model)
         self._alias_names: frozenset[str] | None = None
 
     def run(self) -> None:

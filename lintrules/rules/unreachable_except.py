@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from ..analysis.exceptions import (
     SUPPORTED_VERSIONS,
@@ -126,7 +127,11 @@ class UnreachableExcept(Rule):
     any other class, a variable or a starred tuple is never reported nor
     counted as shadowing.  A clause is reported only if it is dead on every
     supported Python (3.9 to 3.13): ``except TimeoutError`` before ``except
-    socket.timeout`` is dead only from 3.10 on, so it is not reported.
+    socket.timeout`` is dead only from 3.10 on, so it is not reported.  Nor
+    is a clause that a comment marks as the Python 2 branch (``except
+    select.error:  # Python 2``, or ``# this is for Python 2.x`` before its
+    first statement): dead on Python 3, it runs on the Python 2 that such a
+    project still supports.  The comment is taken at its word.
     """
 
     CODE = "NC007"
@@ -157,6 +162,14 @@ class UnreachableExcept(Rule):
                 "class MyError(Exception):\n    pass\n",
             ),
             id="user-class-unknown",
+        ),
+        Valid(
+            _try(
+                "except OSError:\n    a()\nexcept select.error as e:\n"
+                "    # this is for Python 2.x, where select.error is no OSError\n    b(e)\n",
+                "import select\n",
+            ),
+            id="marked-python2-branch",
         ),
     ]
     INVALID = [
@@ -201,6 +214,16 @@ class UnreachableExcept(Rule):
             unsafe=True,
             id="select-error-alias",
         ),
+        Invalid(
+            _try(
+                "except OSError:\n    a()\nexcept select.error:  # error  (works on Python 2 and 3)\n"
+                "    b()\n",
+                "import select\n",
+            ),
+            None,
+            unsafe=True,
+            id="python2-and-3-comment-is-no-marker",
+        ),
     ]
 
     def run(self) -> None:
@@ -215,8 +238,20 @@ class UnreachableExcept(Rule):
         types = [handler_types(self.model, handler) for handler in handlers]
         for index in range(1, len(handlers)):
             shadows = shadowing(types[:index], types[index])
-            if shadows is not None:
+            if shadows is not None and not self._python2_branch(handlers[index]):
                 self._report(node, handlers, index, shadows, types)
+
+    def _python2_branch(self, handler: ast.ExceptHandler) -> bool:
+        """Whether a comment on the ``except`` line, or before the clause's
+        first statement, says the clause is for Python 2 (``# this is for
+        Python 2.x``, ``# py2``): a branch kept on purpose for a Python the
+        project still supports, where it runs."""
+        first = handler.body[0].lineno if handler.body else handler.lineno
+        source = self.model.source
+        return any(
+            _PYTHON2_COMMENT.search(source.line(number))
+            for number in range(handler.lineno, first + 1)
+        )
 
     def _report(
         self,
@@ -255,6 +290,11 @@ class UnreachableExcept(Rule):
             )
         self.report(handler, self.MESSAGE.format(clause=clause, why=why), fix=fix)
 
+
+#: A comment that says the code around it is for Python 2.
+_PYTHON2_COMMENT = re.compile(
+    r"#.*\b(?:python\s*2(?![.\d]*\s*(?:and|/|or|\+|&)\s*3)|py2)\b", re.IGNORECASE
+)
 
 _TRIES: tuple[type[ast.AST], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 
