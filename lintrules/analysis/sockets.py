@@ -2806,7 +2806,27 @@ class ResetGuards:
             or documents_reset(ast.get_docstring(function, clean=False))
             or self._in_socket_emulator(function)
             or self._io_primitive(function)
+            or self._telnet_option_callback(function)
         )
+
+    def _telnet_option_callback(self, function: Function) -> bool:
+        """A function the file uses only as a ``telnetlib`` option callback
+        (``conn.set_option_negotiation_callback(self._process_option)``):
+        telnetlib calls it from inside its own reads, in place of its own
+        unguarded replies, so a reset reaches the read's caller either way."""
+        uses = self._uses(function)
+        if not uses:
+            return False
+        for use in uses:
+            call = self._model.parent(use)
+            if not (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "set_option_negotiation_callback"
+                and any(argument is use for argument in call.args)
+            ):
+                return False
+        return True
 
     def _io_primitive(self, function: Function) -> bool:
         """A read or write of its own (``read``, ``_safe_read``, ``sendall``,

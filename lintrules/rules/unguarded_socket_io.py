@@ -131,7 +131,11 @@ class UnguardedSocketIo(Rule):
     or raises the code's own error that is not an ``OSError``
     (``ConnectionClosed``, where a ``RemoteDisconnected`` derived from
     ``ConnectionResetError`` is one).  A helper nested in a function is a
-    primitive only when that function is one too.
+    primitive only when that function is one too.  So is a ``telnetlib``
+    option callback the file uses only as one
+    (``conn.set_option_negotiation_callback(self._process_option)``):
+    telnetlib calls it from inside its reads, in place of its own equally
+    unguarded replies, so a reset reaches the read's caller either way.
 
     Not reported, because they cannot meet a reset: sends on a datagram
     socket (``socket.socket(AF_INET, SOCK_DGRAM)``, a UDP server's
@@ -356,6 +360,14 @@ class UnguardedSocketIo(Rule):
         Valid(
             "def pump(chan):\n    chan.settimeout(5)\n    return chan.recv(1024)\n",
             id="lookalike-method-on-other-name",
+        ),
+        Valid(
+            "import socket\nclass Login:\n    @staticmethod\n"
+            "    def _process_option(sock: socket.socket, cmd, opt):\n"
+            "        sock.sendall(b'\\xff\\xfe' + opt)\n"
+            "    def start(self):\n"
+            "        self.conn.set_option_negotiation_callback(self._process_option)\n",
+            id="telnet-option-callback",
         ),
     ]
     INVALID = [
