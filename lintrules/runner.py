@@ -164,6 +164,8 @@ class Cache:
         self.entries: dict[str, Any] = {}
         self.dirty = False
         self._module_digests: dict[str, str] = {}
+        #: The files of each package a search for callers looked at, read once per run.
+        self._packages: dict[Path, list[tuple[Path, bytes]]] = {}
         #: The cache file's modification time, when it was read.
         self.written_ns: int | None = None
         try:
@@ -209,9 +211,13 @@ class Cache:
         found = self._module_digests.get(path)
         if found is None:
             if path.startswith(CALLERS_PREFIX):
-                from .analysis.project import callers_digest
+                from .analysis.project import callers_digest, read_package, split_callers_key
 
-                data = callers_digest(path, read_module)
+                root, name = split_callers_key(path)
+                files = self._packages.get(root)
+                if files is None:
+                    files = self._packages[root] = read_package(root, read_module)
+                data = callers_digest(files, name)
             else:
                 data = read_module(Path(path)) or b""
             found = self._module_digests[path] = self.digest(data)

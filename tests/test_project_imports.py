@@ -20,6 +20,8 @@ from lintrules.analysis.project import (
     ProjectImports,
     callers_digest,
     callers_key,
+    read_package,
+    split_callers_key,
 )
 from lintrules.runner import read_module
 
@@ -245,16 +247,21 @@ def test_the_callers_api(tmp_path: Path) -> None:
     assert found is not None and len(found) == 1
     assert found[0].project is not None
     key = callers_key(tmp_path / "pkg", "prepare")
+    assert split_callers_key(key) == (tmp_path / "pkg", "prepare")
     assert key in imports.consulted
     assert str(tmp_path / "pkg" / "connection.py") in imports.consulted
-    before = callers_digest(key, read_module)
+
+    def digest() -> bytes:
+        return callers_digest(read_package(tmp_path / "pkg", read_module), "prepare")
+
+    before = digest()
     (tmp_path / "pkg" / "unrelated.py").write_text("x = 1\n")
-    listed = callers_digest(key, read_module)
+    listed = digest()
     assert listed != before  # a new file: the listing changed
     (tmp_path / "pkg" / "unrelated.py").write_text("y = 2\n")
-    assert callers_digest(key, read_module) == listed  # it does not mention the name
+    assert digest() == listed  # it does not mention the name
     (tmp_path / "pkg" / "unrelated.py").write_text("x.prepare()\n")
-    assert callers_digest(key, read_module) != listed
+    assert digest() != listed
     assert project.for_file(tmp_path / "outside.py").callers("prepare") is None
 
 

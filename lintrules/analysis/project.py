@@ -60,6 +60,8 @@ __all__ = [
     "callers_key",
     "is_test_file",
     "package_files",
+    "read_package",
+    "split_callers_key",
 ]
 
 #: ``read(path)``: the file's bytes, or None when it cannot be read.
@@ -128,17 +130,26 @@ def callers_key(root: Path, name: str) -> str:
     return f"{CALLERS_PREFIX}{root}\0{name}"
 
 
-def callers_digest(key: str, read: Reader) -> bytes:
-    """What a search for callers depends on: the package's listing, and the
-    bytes of each of its files that mention the name (as :func:`callers_key`
-    wrote them into ``key``)."""
+def split_callers_key(key: str) -> tuple[Path, str]:
+    """The package folder and the name of a :func:`callers_key`."""
     root, _, name = key[len(CALLERS_PREFIX) :].partition("\0")
+    return Path(root), name
+
+
+def read_package(root: Path, read: Reader) -> list[tuple[Path, bytes]]:
+    """Each ``*.py`` file of the package at ``root`` with its bytes (empty when unreadable)."""
+    return [(path, read(path) or b"") for path in package_files(root)]
+
+
+def callers_digest(files: Sequence[tuple[Path, bytes]], name: str) -> bytes:
+    """What a search for ``name``'s callers depends on: the package's listing
+    (``files``, from :func:`read_package`), and the bytes of each of its
+    files that mention the name."""
     needle = name.encode()
     digest = hashlib.blake2b(digest_size=16)
-    for path in package_files(Path(root)):
+    for path, data in files:
         digest.update(os.fsencode(path) + b"\0")
-        data = read(path)
-        if data is not None and needle in data:
+        if needle in data:
             digest.update(hashlib.blake2b(data, digest_size=16).digest())
     return digest.digest()
 
@@ -179,9 +190,7 @@ class ProjectImports:
         """The files of the package at ``root`` whose bytes contain ``name``."""
         listing = self._listings.get(root)
         if listing is None:
-            listing = self._listings[root] = [
-                (path, self._read(path) or b"") for path in package_files(root)
-            ]
+            listing = self._listings[root] = read_package(root, self._read)
         needle = name.encode()
         return [path for path, data in listing if needle in data]
 
