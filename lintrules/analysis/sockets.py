@@ -795,7 +795,7 @@ class SocketInference:
         #: Results computed during a cycle, valid for the current question only.
         self._tentative: dict[object, str] = {}
         self._class_info_cache: dict[int, _ClassInfo] = {}
-        self._class_bindings_cache: dict[int, dict[str, list[_Binding]]] = {}
+        self._class_bindings_cache: dict[int, dict[str | None, dict[str, list[_Binding]]]] = {}
         self._star_socket: bool | None = None
         self._methods_cache: dict[int, dict[str, Function]] = {}
         self._owner_cache: dict[int, ast.ClassDef | None] = {}
@@ -1976,29 +1976,47 @@ class SocketInference:
         return info
 
     def _attribute_bindings(self, classdef: ast.ClassDef, attr: str) -> list[_Binding]:
+        """The bindings of ``self.attr`` an instance of ``classdef`` can see:
+        those of its class and its bases in the file, but not those of a
+        base's method that a nearer class overrides (``start()`` of a UDP
+        subclass that makes a datagram socket where its base made a stream;
+        not one that calls the base's too, ``super().__init__(...)``)."""
         found: list[_Binding] = []
+        overridden: set[str] = set()
         for owner in (classdef, *self._class_info(classdef).local_bases):
-            found.extend(self._class_bindings(owner).get(attr, ()))
+            by_method = self._class_bindings(owner)
+            for method, table in by_method.items():
+                if method is None or method not in overridden:
+                    found.extend(table.get(attr, ()))
+            overridden.update(
+                statement.name
+                for statement in _statements(owner.body)
+                if isinstance(statement, _FUNCTIONS) and not _extends_base(statement)
+            )
         return found
 
-    def _class_bindings(self, classdef: ast.ClassDef) -> dict[str, list[_Binding]]:
-        """``attr -> bindings`` for ``self.attr = ...`` in the methods of
-        ``classdef`` and ``attr = ...`` / ``attr: T`` in its body."""
+    def _class_bindings(
+        self, classdef: ast.ClassDef
+    ) -> dict[str | None, dict[str, list[_Binding]]]:
+        """``method -> attr -> bindings`` for ``self.attr = ...`` in each
+        method of ``classdef``, and under None, ``attr = ...`` / ``attr: T``
+        in its body."""
         cached = self._class_bindings_cache.get(id(classdef))
         if cached is not None:
             return cached
-        found: dict[str, list[_Binding]] = {}
+        found: dict[str | None, dict[str, list[_Binding]]] = {None: {}}
+        body = found[None]
         for statement in _statements(classdef.body):
             if isinstance(statement, _FUNCTIONS):
-                self._method_bindings(statement, found)
+                self._method_bindings(statement, found.setdefault(statement.name, {}))
             elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-                found.setdefault(statement.target.id, []).append(
+                body.setdefault(statement.target.id, []).append(
                     _Binding(statement.value, annotation=statement.annotation)
                 )
             elif isinstance(statement, ast.Assign):
                 for target in statement.targets:
                     if isinstance(target, ast.Name):
-                        found.setdefault(target.id, []).append(_Binding(statement.value))
+                        body.setdefault(target.id, []).append(_Binding(statement.value))
         self._class_bindings_cache[id(classdef)] = found
         return found
 
@@ -2425,6 +2443,17 @@ def tests_empty(test: ast.expr, name: str | None = None) -> bool:
         ):
             return True
     return False
+
+
+def _extends_base(method: Function) -> bool:
+    """Whether a method calls its namesake of a base (``super().start()``,
+    ``Base.start(self)``): it adds to the base's method instead of replacing it."""
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == method.name
+        for node in _own_statements(method)
+    )
 
 
 def _in_method_named(model: Model, node: ast.AST, name: str) -> bool:

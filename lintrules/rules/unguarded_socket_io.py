@@ -369,8 +369,25 @@ class UnguardedSocketIo(Rule):
             "        self.conn.set_option_negotiation_callback(self._process_option)\n",
             id="telnet-option-callback",
         ),
+        Valid(
+            "import socket\nclass TcpPipe:\n    def start(self):\n"
+            "        self.fd = socket.create_connection(('h', 1))\n"
+            "class UdpPipe(TcpPipe):\n    def start(self):\n"
+            "        self.fd = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            "    def push(self, msg):\n        self.fd.send(msg)\n",
+            id="subclass-replaces-the-method-that-makes-the-socket",
+        ),
     ]
     INVALID = [
+        Invalid(
+            "import socket\nclass TcpPipe:\n    def start(self):\n"
+            "        self.fd = socket.create_connection(('h', 1))\n"
+            "class UdpPipe(TcpPipe):\n    def start(self):\n        super().start()\n"
+            "        self.fd = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            "    def push(self, msg):\n        self.fd.send(msg)  # error\n",
+            None,
+            id="subclass-extends-the-method-that-makes-the-socket",
+        ),
         Invalid(
             "import socket\nsock = socket.create_connection(('h', 1))\n"
             "while True:\n    data = sock.recv(1024)  # error\n    if not data:\n        break\n",
