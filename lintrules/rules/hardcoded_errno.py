@@ -137,14 +137,19 @@ def _windows_number(number: int) -> bool:
     return _portable(number) or any(_PLATFORM_OF[r.column] == "win32" for r in _READINGS[number])
 
 
+def _linux_reading(number: int) -> bool:
+    """A number that is a socket error in Linux's numbering."""
+    return any(r.column == "linux" for r in _READINGS[number])
+
+
 def _linux_number(number: int) -> bool:
     """A number that means its error on Linux, or everywhere."""
-    return _portable(number) or any(r.column == "linux" for r in _READINGS[number])
+    return _portable(number) or _linux_reading(number)
 
 
 def _anchored(number: int) -> bool:
     """A number whose socket meaning needs no context: a Linux or WinSock number."""
-    return number >= _WSA_FLOOR or any(r.column == "linux" for r in _READINGS[number])
+    return number >= _WSA_FLOOR or _linux_reading(number)
 
 
 # -- deciding what a group of compared numbers means ------------------------------
