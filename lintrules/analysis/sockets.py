@@ -367,6 +367,36 @@ _PROCESS_WORDS = ("fork", "subprocess", "Popen", "Process", "spawn", "exec")
 #: Words one of which the last name of such a call contains (``check_output``...).
 _PROCESS_TAILS = ("fork", "spawn", "exec", "Popen", "run", "call", "check", "Process", "output")
 
+#: The request handler methods a framework calls, and the method that calls
+#: each: socketserver's ``BaseRequestHandler.__init__`` runs ``setup()``,
+#: ``handle()`` and ``finish()``; http.server's ``handle()`` runs
+#: ``handle_one_request()``, which runs ``do_<COMMAND>()`` (``"do_"``) and
+#: the request methods of ``BaseHTTPRequestHandler`` and
+#: ``SimpleHTTPRequestHandler`` that a handler may override.
+_DISPATCHERS: dict[str, str] = {
+    "do_": "handle_one_request",
+    **dict.fromkeys(
+        (
+            "parse_request",
+            "send_error",
+            "send_response",
+            "send_response_only",
+            "send_header",
+            "end_headers",
+            "flush_headers",
+            "send_head",
+            "copyfile",
+            "log_request",
+            "log_error",
+            "log_message",
+        ),
+        "handle_one_request",
+    ),
+    "handle_one_request": "handle",
+    "handle": "__init__",
+    "setup": "__init__",
+    "finish": "__init__",
+}
 HandlerKind = Literal["base", "stream", "datagram"]
 #: Request handler base classes.  ``stream``: ``self.request`` and
 #: ``self.connection`` are the connected socket, ``self.rfile``/``self.wfile``
@@ -1057,7 +1087,17 @@ class SocketInference:
             return _UNKNOWN_V
         if isinstance(func, ast.Name) and func.id == "open" and not bindings(self._model, func):
             return _NOT
-        return self._helper_verdict(call, depth)
+        verdict = self._helper_verdict(call, depth)
+        if (
+            verdict == _UNKNOWN_V
+            and (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None))
+            == "socket"
+            and _type_kind(call, 1) == "raw"
+        ):
+            # ``socket.socket(AF_PACKET, SOCK_RAW)`` with ``socket`` from a
+            # ``from utils import *``: whatever else, it is no connection.
+            return "raw"
+        return verdict
 
     def _helper_verdict(self, call: ast.Call, depth: int) -> str:
         """A call of a function, class or method of this file: ``make_socket()``,
@@ -2456,6 +2496,20 @@ def _extends_base(method: Function) -> bool:
     )
 
 
+def _only_tested(model: Model, use: ast.expr) -> bool:
+    """Whether ``X.name`` is only tested, not run or passed on: the test of
+    an ``if``/``while``/``assert``, an operand of ``and``/``or``/``not`` or
+    of a comparison in one (``if self.config.serve_wpad and ...``), where a
+    setting of the same name is what it usually is."""
+    node: ast.AST = use
+    parent = model.parent(node)
+    while isinstance(parent, (ast.BoolOp, ast.UnaryOp, ast.Compare)):
+        if isinstance(parent, ast.UnaryOp) and not isinstance(parent.op, ast.Not):
+            return False
+        node, parent = parent, model.parent(parent)
+    return isinstance(parent, (ast.If, ast.While, ast.Assert, ast.IfExp)) and parent.test is node
+
+
 def _in_method_named(model: Model, node: ast.AST, name: str) -> bool:
     """Whether ``node`` is in the body of a method called ``name`` (its
     innermost function, defined in a class body)."""
@@ -2551,7 +2605,10 @@ class ResetGuards:
     (``_name``) or one the module's ``__all__`` leaves out that is only ever
     used as a direct call at guarded places of this file is guarded by those
     calls' handlers; a method this file never uses, by its calls in the
-    package's other modules when they are all at guarded places there.  A
+    package's other modules when they are all at guarded places there; a
+    request handler's method that its framework runs (``handle()``,
+    ``do_GET()``), by the handler's override of the method that runs it,
+    when that calls the framework's version at guarded places only.  A
     ``with`` block of a ``@contextlib.contextmanager`` of the file whose
     every ``yield`` stands in a ``try`` that catches a reset is guarded too.
 
@@ -2817,13 +2874,81 @@ class ResetGuards:
 
     def _function_guarded(self, function: Function, active: frozenset[int]) -> bool:
         if active:
-            return self._by_contract(function) or self._called_only_guarded(function, active)
+            return (
+                self._by_contract(function)
+                or self._dispatched_guarded(function, active)
+                or self._called_only_guarded(function, active)
+            )
         key = id(function)
         cached = self._function_cache.get(key)
         if cached is None:
-            cached = self._by_contract(function) or self._called_only_guarded(function, active)
+            cached = (
+                self._by_contract(function)
+                or self._dispatched_guarded(function, frozenset())
+                or self._called_only_guarded(function, active)
+            )
             self._function_cache[key] = cached
         return cached
+
+    def _dispatched_guarded(self, function: Function, active: frozenset[int]) -> bool:
+        """A request handler's method that its framework calls (``handle()``,
+        http.server's ``do_GET()``...), where the handler class (or a base of
+        it in the file) overrides the method that dispatches to it and calls
+        the framework's own version at a guarded place only::
+
+            def handle_one_request(self):
+                try:
+                    super().handle_one_request()   # runs do_GET()
+                except Exception:
+                    log.exception("request failed")
+
+        The file's own calls of the method must be guarded too: an override
+        that dispatches by itself, without the framework's version, is one."""
+        name = function.name
+        dispatcher = _DISPATCHERS.get("do_" if name.startswith("do_") else name)
+        if dispatcher is None:
+            return False
+        inference = SocketInference.of(self._model)
+        owner = inference._method_owner(function)
+        if owner is None or inference._class_info(owner).handler is None:
+            return False
+        if -id(function) in active:
+            return True  # reached again from its own callees: its entries are being checked
+        if id(function) in active:
+            return False  # being checked another way, higher up
+        uses = self._uses(function)
+        if uses is None:
+            return False
+        active = active | {id(function), -id(function)}
+        for use in uses:
+            call = self._model.parent(use)
+            if _only_tested(self._model, use) or (
+                isinstance(call, ast.Call) and _in_method_named(self._model, call, name)
+            ):
+                continue  # a setting; itself, or an override calling its base: neither way
+            if not (isinstance(call, ast.Call) and call.func is use and self._guarded(call, active)):
+                return False
+        while dispatcher is not None:
+            override = next(
+                (
+                    method
+                    for classdef in (owner, *inference._class_info(owner).local_bases)
+                    for method in _statements(classdef.body)
+                    if isinstance(method, _FUNCTIONS) and method.name == dispatcher
+                ),
+                None,
+            )
+            if override is not None:
+                calls = [
+                    node
+                    for node in _own_statements(override)
+                    if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == dispatcher
+                ]
+                return bool(calls) and all(self._guarded(call, active) for call in calls)
+            dispatcher = _DISPATCHERS.get(dispatcher)  # the framework's own: one level up
+        return False
 
     def _by_contract(self, function: Function) -> bool:
         """Whether the function lets a reset out on purpose: decorated with
@@ -3030,6 +3155,8 @@ class ResetGuards:
         checked = 0
         for use in uses:
             call = model.parent(use)
+            if _only_tested(model, use):
+                continue
             if not isinstance(call, ast.Call) or call.func is not use:
                 return False  # passed on, returned or stored: runs who knows where
             if any(parent is function for parent in model.ancestors(call)):

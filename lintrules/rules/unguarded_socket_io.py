@@ -98,7 +98,16 @@ class UnguardedSocketIo(Rule):
     ``connect()`` calls under ``except OSError``).  A bare ``name`` or a
     string ``"name"`` in one of those files (a function of the same name,
     ``getattr``), more than 16 files that mention it, or no call at all,
-    and the method is not taken as guarded.  A ``with`` block guards its body when its context manager is
+    and the method is not taken as guarded.  A use that only tests the name
+    (``if self.config.serve_file and ...``: a setting of the same name, most
+    likely) neither runs nor passes it on.  A request handler's method that
+    its framework calls (``setup``, ``handle``, ``finish``; http.server's
+    ``handle_one_request``, ``do_GET`` and the other ``do_*`` methods,
+    ``send_error``, ``send_head``...) is guarded when the handler class, or a
+    base of it in the file, overrides the method that runs it and calls the
+    framework's own version only at guarded places (``try:
+    super().handle_one_request()`` / ``except Exception: log...``), and the
+    file's own calls of it are guarded too.  A ``with`` block guards its body when its context manager is
     one of the file's ``@contextlib.contextmanager`` functions whose every
     ``yield`` stands in a ``try`` that catches a reset (``with
     self._socket_error_handling():``), also through an attribute or
@@ -141,7 +150,9 @@ class UnguardedSocketIo(Rule):
     socket (``socket.socket(AF_INET, SOCK_DGRAM)``, a UDP server's
     ``self.socket``, a datagram handler's socket), every ``sendto()``, and
     any I/O on a raw or packet socket (``SOCK_RAW``, ``AF_PACKET`` or
-    ``PF_PACKET``: an ICMP ping, a sniffer), which has no connection at all.
+    ``PF_PACKET``: an ICMP ping, a sniffer), which has no connection at all
+    (those arguments say so even where ``socket`` itself comes from a
+    ``from utils import *`` the rule does not follow).
     UDP has no connection to reset: on Linux and macOS a send after an ICMP
     "port unreachable" fails with ``ConnectionRefusedError`` (connected
     sockets only), and Windows reports the ICMP error to the next receive.
