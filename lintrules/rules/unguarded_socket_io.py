@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..analysis.project import is_test_file
+from ..analysis.reset_guards import ResetGuards, tests_empty
 from ..analysis.sockets import (
     DATAGRAM_SENDS,
     HEURISTIC_OPTION,
@@ -13,10 +14,8 @@ from ..analysis.sockets import (
     SOCKET_IO_METHODS,
     STREAM_IO_METHODS,
     Kind,
-    ResetGuards,
     SocketInference,
     on_own_line,
-    tests_empty,
     unused_name,
 )
 from ..fixing.sockets import reset_as_end_of_stream, reset_as_own_error
