@@ -284,3 +284,58 @@ def test_judgements_survive_a_write_and_a_read(tmp_path: Path) -> None:
     trees, judged = evaluate_rules.load_judged(target)
     assert trees == [("o/r", "c" * 40)]
     assert judged == {judgement.key: judgement}
+
+
+def _load_signals() -> ModuleType:
+    sys.modules.setdefault("evaluate_rules", evaluate_rules)  # its import, as a script sees it
+    spec = importlib.util.spec_from_file_location(
+        "netcompat_bench_nc101_signals", ROOT / "bench" / "nc101_signals.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_nc101_signals_read_the_code_around_a_finding(tmp_path: Path) -> None:
+    signals = _load_signals().signals
+    source = (
+        "import socket\n"
+        "def pump(conn, peers):\n"
+        "    try:\n"
+        "        conn.settimeout(5)\n"
+        "    except socket.timeout:\n"
+        "        pass\n"
+        "    data = conn.recv(4096)\n"  # line 7
+        "    peers.remove(conn)\n"
+        "def quiet(conn):\n"
+        "    try:\n"
+        "        return conn.recv(1)\n"  # line 11
+        "    finally:\n"
+        "        conn.close()\n"
+    )
+    library = tmp_path / "pkg" / "relay.py"
+    example = tmp_path / "examples" / "relay.py"
+    for path in (library, example):
+        path.parent.mkdir(parents=True)
+        path.write_text(source, encoding="utf-8")
+    found = signals(tmp_path, "pkg/relay.py", 7, "conn.recv() raises ConnectionResetError ...")
+    assert found == {
+        "handles-errors": True,
+        "skips-cleanup": True,
+        "datagram-receive": False,
+        "not-example": True,
+        "any": True,
+    }
+    quiet = signals(
+        tmp_path, "examples/relay.py", 11, "conn.recvfrom() raises ConnectionResetError ..."
+    )
+    assert quiet == {
+        "handles-errors": False,
+        "skips-cleanup": False,  # the close is in a finally: a reset does not skip it
+        "datagram-receive": True,
+        "not-example": False,
+        "any": True,
+    }
+    (tmp_path / "py2.py").write_text("print 'x'\n", encoding="utf-8")
+    assert signals(tmp_path, "py2.py", 1, "") is None
