@@ -14,7 +14,8 @@ One question, answered from the file's :class:`~lintrules.analysis.model.Model`:
     ``socketpair()``, any ``.wrap_socket()``, the first item of any
     ``.accept()`` whose receiver is not known to be something else, a
     function or method of the file whose every ``return`` gives one (or a
-    tuple holding one), ``contextlib.closing()`` of one;
+    tuple holding one), ``contextlib.closing()`` or eventlet's
+    ``greenio.GreenSocket()`` of one;
   - a ``socket.socket`` / ``ssl.SSLSocket`` annotation;
   - where it came from: the argument every call of the function (or of the
     class, for ``__init__``) in this file passes for a parameter, direct
@@ -289,6 +290,10 @@ _SOCKET_TYPE_TEXT = frozenset({"socket.socket", "socket.SocketType", "ssl.SSLSoc
 _OPTIONAL = frozenset({"typing.Optional", "typing.Union", "typing_extensions.Optional"})
 _ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
 _CLOSING = frozenset({"contextlib.closing"})
+#: Green wrappers of an existing socket: what they wrap is what they are (a
+#: wrapped end of a loopback pair is still one).  Given a family instead, they
+#: make a socket of unknown kind.
+_GREEN_WRAPPERS = frozenset({"eventlet.greenio.GreenSocket", "eventlet.greenio.base.GreenSocket"})
 #: Modules whose calls never return a socket (other than the factories above):
 #: what such a call binds is known not to be one.
 _OTHER_MODULES = frozenset(
@@ -974,6 +979,9 @@ class SocketInference:
                 return verdict if verdict in KINDS else _UNKNOWN_V
         if names & _CLOSING and (call.args or call.keywords):
             return self._verdict(_first_argument(call), depth)
+        if names & _GREEN_WRAPPERS:
+            wrapped = self._verdict(_first_argument(call), depth) if call.args else _UNKNOWN_V
+            return wrapped if wrapped in KINDS else "socket"
         if names:
             if any(name.partition(".")[0] in _OTHER_MODULES for name in names):
                 return _NOT
@@ -1361,11 +1369,10 @@ class SocketInference:
                 return _NOT
             verdicts.append(self._binding_verdict(self._binding_of(binding), depth))
         verdict = _combine_annotated(verdicts, [self._annotation_only(b) for b in found])
-        if verdict == _UNKNOWN_V:
-            key = self._var_key(name)
-            if key is not None and self._used_like_socket((key,), name.id):
-                return "socket"
-        if verdict in KINDS and self._var_key(name) in self._loopback_ends():
+        key = self._var_key(name)
+        if verdict == _UNKNOWN_V and key is not None and self._used_like_socket((key,), name.id):
+            verdict = "socket"
+        if verdict in KINDS and key in self._loopback_ends():
             return self._pair_kind()
         return verdict
 

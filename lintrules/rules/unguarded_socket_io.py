@@ -164,7 +164,8 @@ class UnguardedSocketIo(Rule):
     hand, where one function connects a socket to its own listener
     (``s.connect(listener.getsockname())``, or to the loopback address it
     bound the listener to) and accepts that connection: the
-    ``socketpair()`` of platforms without one.
+    ``socketpair()`` of platforms without one (also where only their use
+    shows they are sockets: ``socket = patcher.original("socket")``).
 
     The rule can tell an object is a socket when the file shows it:
 
@@ -173,7 +174,8 @@ class UnguardedSocketIo(Rule):
       ``socket.fromfd()`` (also through ``from socket import *``, and
       the same calls of ``gevent.socket`` and ``eventlet.green.socket``),
       ``eventlet.listen()``, ``eventlet.connect()``, any
-      ``.wrap_socket()``, the first item of an ``.accept()`` (unless its
+      ``.wrap_socket()``, eventlet's ``greenio.GreenSocket()`` (of a
+      socket: that socket's kind), the first item of an ``.accept()`` (unless its
       receiver is known to be something else, such as a
       ``multiprocessing`` listener), ``with socket.socket() as s``, or a
       function or method of the same file whose every ``return`` gives one,
