@@ -26,6 +26,7 @@ from .model import Model
 __all__ = [
     "WINDOWS_ONLY_MODULES",
     "caught_names",
+    "defined_by_file",
     "exits_before",
     "guarded_against",
     "imports_windows_module",
@@ -897,6 +898,67 @@ def _catches_windows_only_classes(model: Model, handler: ast.ExceptHandler) -> b
         if not all(is_windows_module(name.name.rpartition(".")[0]) for name in names):
             return False
     return bool(elements)
+
+
+def defined_by_file(model: Model, node: ast.AST, qualified: str) -> bool:
+    """Whether the file gives a module the attribute ``qualified`` itself
+    (``"errno.WSAEADDRINUSE"``) on a line before ``node``: an assignment
+    (``errno.WSAEADDRINUSE = errno.EADDRINUSE``, the fallback of a probe
+    that failed), ``setattr(errno, "WSAEADDRINUSE", ...)``, or a
+    ``patch.object(errno, "WSAEADDRINUSE", ..., create=True)`` /
+    ``patch("errno.WSAEADDRINUSE", ..., create=True)`` (as a ``with`` item:
+    only inside its block).  From there on the attribute exists on every
+    platform."""
+    key = (defined_by_file, qualified)
+    spans = model.memo.get(key)
+    if spans is None:
+        spans = model.memo[key] = _definitions(model, qualified)
+    assert isinstance(spans, list)
+    line = getattr(node, "lineno", 0)
+    return any(first < line <= last for first, last in spans)
+
+
+def _definitions(model: Model, qualified: str) -> list[tuple[int, float]]:
+    """Where :func:`defined_by_file` finds the attribute defined: (after this
+    line, up to that one) spans."""
+    module, _, attribute = qualified.rpartition(".")
+    spans: list[tuple[int, float]] = [
+        (target.lineno, float("inf"))
+        for assign in model.nodes(ast.Assign)
+        for target in assign.targets
+        if isinstance(target, ast.Attribute)
+        and target.attr == attribute
+        and qualified in model.imported_names(target)
+    ]
+    for call in model.nodes(ast.Call):
+        callee = model.imported_names(call.func) | {_dotted(call.func)}
+        args = call.args
+        creates = any(
+            k.arg == "create" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in call.keywords
+        )
+        on_module = len(args) >= 2 and _string(args[1]) == attribute
+        on_module = on_module and (
+            module in model.imported_names(args[0]) or _dotted(args[0]) == module
+        )
+        if on_module and ("builtins.setattr" in callee or "setattr" in callee):
+            spans.append((call.lineno, float("inf")))
+            continue
+        patched = (on_module and any(name.endswith("patch.object") for name in callee)) or (
+            bool(args)
+            and _string(args[0]) == qualified
+            and any(name.endswith("patch") for name in callee)
+        )
+        if not (creates and patched):
+            continue
+        holder = model.parent(call)
+        if isinstance(holder, ast.withitem):
+            block = model.parent(holder)
+            assert isinstance(block, (ast.With, ast.AsyncWith))
+            spans.append((call.lineno, block.end_lineno or call.lineno))
+        else:
+            spans.append((call.lineno, float("inf")))
+    return spans
 
 
 def _dotted(expr: ast.AST) -> str:

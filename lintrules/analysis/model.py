@@ -120,7 +120,15 @@ class Binding:
 class Scope:
     """A namespace: the module, a class body, a function, a lambda or a comprehension."""
 
-    __slots__ = ("bindings", "children", "declared_global", "declared_nonlocal", "kind", "node", "parent")
+    __slots__ = (
+        "bindings",
+        "children",
+        "declared_global",
+        "declared_nonlocal",
+        "kind",
+        "node",
+        "parent",
+    )
 
     def __init__(self, kind: ScopeKind, node: ast.AST, parent: Scope | None) -> None:
         self.kind: ScopeKind = kind
@@ -432,7 +440,9 @@ class Model:
             pushed.append((child, parent_of, scope, statement))
         body_statement = statement if isinstance(node, ast.Lambda) else node
         for child in inner:
-            pushed.append((child, node, new, child if isinstance(child, ast.stmt) else body_statement))
+            pushed.append(
+                (child, node, new, child if isinstance(child, ast.stmt) else body_statement)
+            )
         pushed.reverse()
         stack.extend(pushed)
 
@@ -540,6 +550,18 @@ class Model:
             if not (isinstance(binding.node, ast.Name) and isinstance(binding.node.ctx, ast.Del))
         ]
 
+    def assigned_value(self, name: ast.Name) -> ast.expr | None:
+        """The value of ``name`` when one plain assignment (``name = value``,
+        a single target) binds it where it is read."""
+        found = self.value_bindings(name)
+        if len(found) != 1 or found[0].kind != "assign":
+            return None
+        target = found[0].node
+        statement = self.parent(target)
+        if isinstance(statement, ast.Assign) and statement.targets == [target]:
+            return statement.value
+        return None
+
     def unknown(self, name: ast.Name) -> bool:
         """Whether a free name may come from a star import (so it means nothing certain)."""
         return bool(self.star_imports) and not self.lookup(name) and name.id not in _BUILTINS
@@ -574,7 +596,9 @@ class Model:
                 if binding.kind == "import" and not attributes:
                     found.add(QualifiedName(imported, "import"))
                 elif binding.kind == "import" and isinstance(binding.node, ast.alias):
-                    found.add(QualifiedName(_import_chain(binding.node, current.id, attributes), "import"))
+                    found.add(
+                        QualifiedName(_import_chain(binding.node, current.id, attributes), "import")
+                    )
                 else:
                     found.add(QualifiedName(imported + suffix, "import"))
             else:
@@ -742,8 +766,8 @@ _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops"})
 
 
 # What the walk does at a node of each class, besides recording it and its parent.
-_NAME, _DEFINITION, _COMPREHENSION, _WALRUS, _IMPORT, _GLOBAL, _NONLOCAL, _EXCEPT, _CAPTURE = (
-    range(1, 10)
+_NAME, _DEFINITION, _COMPREHENSION, _WALRUS, _IMPORT, _GLOBAL, _NONLOCAL, _EXCEPT, _CAPTURE = range(
+    1, 10
 )
 _SPECIAL: dict[str, int] = {
     "Name": _NAME,
@@ -845,7 +869,15 @@ def _find_alias(model: Model, statement: ast.AST, alias: ast.alias) -> Span:
     tokens = [
         t
         for t in tokenize.generate_tokens(io.StringIO(text).readline)
-        if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+        if t.type
+        not in (
+            tokenize.NL,
+            tokenize.NEWLINE,
+            tokenize.COMMENT,
+            tokenize.INDENT,
+            tokenize.DEDENT,
+            tokenize.ENDMARKER,
+        )
     ]
     # Skip to after "import", then walk the comma-separated aliases.
     position = next(i for i, t in enumerate(tokens) if t.string == "import") + 1
@@ -864,8 +896,10 @@ def _find_alias(model: Model, statement: ast.AST, alias: ast.alias) -> Span:
         if begin is None:
             begin = token
         end = token
+
     def place(row: int, col: int) -> tuple[int, int]:
         return start.line + row - 1, col + (start.column if row == 1 else 0)
+
     line, column = place(*begin.start)
     end_line, end_column = place(*end.end)
     return Span(line, column, end_line, end_column)

@@ -21,7 +21,7 @@ from netcompat.errno_table import (
 
 from ..analysis.errno_reads import is_exc_info_value, looks_like_exception, module_reference
 from ..analysis.exceptions import binding_handler, handler_types, is_os_error
-from ..analysis.model import Model
+from ..analysis.model import Binding, Model
 from ..fixing.exception_fixes import expression_in_parentheses_of
 from ..rule import Fix, ImportSpec, Invalid, Rule, Valid
 
@@ -80,8 +80,9 @@ CPYTHON_MESSAGES: frozenset[str] = frozenset(
     _normalize(m.text) for m in MESSAGE_TEXTS if m.writer == "cpython"
 )
 
-#: ``[Errno 104]``, ``[WinError 10054]``: how ``str()`` of an ``OSError`` begins.
-_BRACKETED = re.compile(r"(?i)^\[(?:errno|winerror) [0-9]+\]$")
+#: ``[Errno 104]``, ``[WinError 10054]``: how ``str()`` of an ``OSError`` begins;
+#: also without the brackets (``errno 104``), as searched for in lowered text.
+_ERRNO_PIECE = re.compile(r"(?i)^(?:\[(?:errno|winerror) [0-9]+\]|(?:errno|winerror) [0-9]+)$")
 _SIGNAL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, SIGNALS)) + r")(?![\w-])")
 _NUMBERED = re.compile(r"\b(errno|winerror)\s*([0-9]+)\b")
 _NUMBER = re.compile(r"[0-9]+")
@@ -257,7 +258,7 @@ class ErrorMessageMatch(Rule):
     ``'{}: {}'.format(host, e)``, ``f"{host}: {e}"``, ``'x' + str(e)``) and
     with messages tried one by one (``any(m in str(e) for m in (...))``, a
     list comprehension, ``filter``/``map`` with a lambda, a ``for`` loop over
-    them).  Only texts of socket errors count: pieces of the messages Linux,
+    them or over the keys of a dict of them).  Only texts of socket errors count: pieces of the messages Linux,
     macOS and (English) Windows print for the errors of the errno table,
     ``[Errno N]`` / ``[WinError N]`` with a number of the table, and, for an
     exception caught by an ``except`` clause naming ``OSError`` or one of
@@ -265,7 +266,8 @@ class ErrorMessageMatch(Rule):
     such as ``'reset'`` or ``'aborted'``.  ``'[Errno 104]'`` and
     ``'[WinError 10054]'`` are how ``str()`` of an ``OSError`` begins, so
     they are reported in any text, even one whose origin is not seen (a
-    parameter ``error_str``).  ``'not found' in str(e)`` is not
+    parameter ``error_str``), also without the brackets (``'errno 104' in
+    err.lower()``).  ``'not found' in str(e)`` is not
     reported, nor is ``'reset' in str(e)`` under ``except Exception`` (a
     password reset?), nor a piece of a text CPython writes itself, the same
     on every OS and in every language (``'timed out'``, ``'The read
@@ -408,13 +410,20 @@ class ErrorMessageMatch(Rule):
             if text is None and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
                 strings, text = self._strings(right), self._error_text(left)
                 exact = True
-            if (
-                text is None
-                and strings
-                and all(_BRACKETED.match(n.strip()) for n in strings)
-                and isinstance(right, (ast.Name, ast.Attribute))
-            ):
-                text = _Text(right)  # ``'[Errno 104]' in message``: only an OSError's text reads so
+            if text is None and strings and all(_ERRNO_PIECE.match(n.strip()) for n in strings):
+                # ``'[Errno 104]' in message``, ``'errno 104' in err.lower()``: only an
+                # OSError's text reads so, whatever holds it.  That is a text (``in``
+                # works on it), so the exception it comes from is not in sight.
+                source = right
+                while (
+                    isinstance(source, ast.Call)
+                    and isinstance(source.func, ast.Attribute)
+                    and source.func.attr in _CASE_METHODS
+                    and not (source.args or source.keywords)
+                ):
+                    source = source.func.value
+                if isinstance(source, (ast.Name, ast.Attribute)):
+                    text = _Text(None)
             if strings is not None and text is not None:
                 self._found(node, text, strings, negated=negated, exact=exact)
         elif isinstance(op, (ast.Eq, ast.NotEq)):
@@ -616,7 +625,7 @@ class ErrorMessageMatch(Rule):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self._formatted([node.left, node.right], depth, objects=False)
         if isinstance(node, ast.Name):
-            value = self._single_value(node)
+            value = self.model.assigned_value(node)
             return None if value is None else self._error_text(value, depth + 1)
         return None
 
@@ -697,7 +706,7 @@ class ErrorMessageMatch(Rule):
             return "unknown"
         if model.binding_handler(subject) is not None:
             return "exception"
-        value = self._single_value(subject)
+        value = self.model.assigned_value(subject)
         if value is not None:
             if is_exc_info_value(model, value):
                 return "exception"
@@ -721,33 +730,34 @@ class ErrorMessageMatch(Rule):
             t is not None and is_os_error(t) for t in handler_types(self.model, handler)
         )
 
-    def _single_value(self, name: ast.Name) -> ast.expr | None:
-        """The value of ``name`` when one plain assignment (``name = value``) binds it."""
-        bindings = self.model.value_bindings(name)
-        if len(bindings) != 1 or bindings[0].kind != "assign":
-            return None
-        target = bindings[0].node
-        statement = self.model.parent(target)
-        if isinstance(statement, ast.Assign) and statement.targets == [target]:
-            return statement.value
-        return None
-
     def _strings(self, node: ast.expr, depth: int = 0) -> list[str] | None:
-        """The string constants ``node`` is (a literal, a tuple of them, a constant's name)."""
+        """The string constants ``node`` is (a literal, a tuple of them, a constant's
+        name; the keys of a dict, which a loop over it or its ``keys()`` runs over)."""
         if isinstance(node, ast.Constant):
             value = node.value
             # A message is one line: a string holding a line break is some other text.
             return [value] if isinstance(value, str) and "\n" not in value else None
-        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "keys"
+            and not (node.args or node.keywords)
+        ):
+            return self._strings(node.func.value, depth)
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
             found: list[str] = []
-            for element in node.elts:
+            elements = node.keys if isinstance(node, ast.Dict) else node.elts
+            if any(element is None for element in elements):
+                return None  # ``{**other}``: not all of them known
+            for element in elements:
+                assert element is not None
                 strings = self._strings(element, depth + 1)
                 if strings is None or len(strings) != 1:
                     return None
                 found.extend(strings)
             return found or None
         if isinstance(node, ast.Name) and depth <= 1:
-            assigned = self._single_value(node)
+            assigned = self.model.assigned_value(node)
             if assigned is not None:
                 return self._strings(assigned, depth + 1)
             iterable = self._iterated(node) if depth == 0 else None
@@ -760,7 +770,9 @@ class ErrorMessageMatch(Rule):
         m in str(e), MESSAGES)``)."""
         model = self.model
         bindings = model.value_bindings(name)
-        if len(bindings) != 1:
+        if len(bindings) > 1:
+            return self._enclosing_loop(name, bindings)
+        if not bindings:
             return None
         bound = bindings[0].node
         holder = model.parent(bound)
@@ -781,6 +793,32 @@ class ErrorMessageMatch(Rule):
         ):
             return None
         return call.args[1]
+
+    def _enclosing_loop(self, name: ast.Name, bindings: Sequence[Binding]) -> ast.expr | None:
+        """What the ``for`` loop around ``name`` runs over, when the name is
+        bound by other loops of the function too but by nothing inside this one."""
+        model = self.model
+        loop = next(
+            (
+                a
+                for a in model.ancestors(name)
+                if isinstance(a, (ast.For, ast.AsyncFor))
+                and isinstance(a.target, ast.Name)
+                and a.target.id == name.id
+            ),
+            None,
+        )
+        if loop is None:
+            return None
+        ancestors = {id(a) for a in model.ancestors(name)}
+        if not any(id(statement) in ancestors for statement in loop.body):
+            return None  # in the loop's iterable or its ``else``
+        inside = [
+            b
+            for b in bindings
+            if b.node is not loop.target and any(a is loop for a in model.ancestors(b.node))
+        ]
+        return None if inside else loop.iter
 
     def _in_any(self, node: ast.Compare) -> bool:
         """Whether ``node`` is ``m in str(e)`` of ``any(m in str(e) for m in ...)``, which :meth:`_any` reports."""

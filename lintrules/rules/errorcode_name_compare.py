@@ -94,8 +94,11 @@ class ErrorcodeNameCompare(Rule):
     (``"WSAEBADF"``), or when a local variable hides the ``errno`` module.
 
     ## Known problems
-    Only names written as string literals in the comparison are seen; a
-    name kept in a variable or constant is not followed.
+    Only names written as string literals are seen: in the comparison, or
+    in a tuple, list or set that one assignment binds to the name tested
+    with ``in`` (``errorcode[e.errno] in MASKED_ERRORS``; no fix then, since
+    the constant may have other uses).  Names built at run time are not
+    followed.
     """
 
     CODE = "NC005"
@@ -202,10 +205,14 @@ class ErrorcodeNameCompare(Rule):
                 lookup, names, subject_first = right, [name], False
             else:
                 return
-        elif isinstance(operator, (ast.In, ast.NotIn)) and isinstance(
-            right, (ast.Tuple, ast.List, ast.Set)
-        ):
-            found = [literal(element) for element in right.elts]
+        elif isinstance(operator, (ast.In, ast.NotIn)):
+            collection = right
+            if isinstance(right, ast.Name):
+                # ``in MASKED_ERRORS``: a constant of the names, bound once
+                collection = self.model.assigned_value(right) or right
+            if not isinstance(collection, (ast.Tuple, ast.List, ast.Set)):
+                return
+            found = [literal(element) for element in collection.elts]
             if not found or None in found:
                 return
             lookup, names, subject_first = left, [n for n in found if n is not None], True
@@ -216,7 +223,9 @@ class ErrorcodeNameCompare(Rule):
         if self._key(lookup, names) is None:
             return
         negated = isinstance(operator, (ast.NotEq, ast.NotIn))
-        self._report(node, names, negated, subject_first)
+        # A constant's names are fixed where it is written, for all its uses: no fix here.
+        fixable = not (isinstance(operator, (ast.In, ast.NotIn)) and isinstance(right, ast.Name))
+        self._report(node, names, negated, subject_first, fixable=fixable)
 
     def _literal(self, node: ast.expr) -> str | None:
         return string_literal(self.model, node)
@@ -246,6 +255,8 @@ class ErrorcodeNameCompare(Rule):
         names: Sequence[str],
         negated: bool,
         subject_first: bool,
+        *,
+        fixable: bool = True,
     ) -> None:
         portable = [_portable(name) for name in names]
         message = self._message(names)
@@ -261,7 +272,7 @@ class ErrorcodeNameCompare(Rule):
         if wanted:
             message += f": compare the number with {suggestion}"
         fix = None
-        if writer is not None:
+        if writer is not None and fixable:
             safety: Safety = "unsafe" if any(n in _ALIASED for n in wanted) else "safe"
             fix = Fix(
                 errorcode_compare_rewritten(portable, writer.prefix, negated, subject_first),

@@ -7,6 +7,7 @@ import ast
 from netcompat.errno_table import WSA_EQUAL_ON_WINDOWS, WSA_NAMES
 
 from ..analysis.guards import (
+    defined_by_file,
     guarded_against,
     platform_guarded,
     windows_only_file,
@@ -74,7 +75,11 @@ class PlatformOnlyErrno(Rule):
     that imports a Windows-only module at its top (``msvcrt``, ``_winapi``,
     or a module of a package named for Windows, ``from pkg.iocpreactor
     import iocpsupport``) or asserts the platform.  A guard in a caller, or
-    in a function called first, is not seen.
+    in a function called first, is not seen.  A file that gives ``errno``
+    the name itself before the use (``errno.WSAEADDRINUSE =
+    errno.EADDRINUSE`` where a probe failed, ``setattr``, or a test's
+    ``patch.object(errno, "WSAEADDRINUSE", ..., create=True)``) is not
+    reported from there on.
     """
 
     CODE = "NC002"
@@ -138,9 +143,12 @@ class PlatformOnlyErrno(Rule):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         name = node.attr
-        if not name.startswith("WSAE"):
+        if not name.startswith("WSAE") or isinstance(node.ctx, ast.Store):
             return
-        if f"errno.{name}" not in self.model.imported_names(node) or self._guarded(node):
+        qualified = f"errno.{name}"
+        if qualified not in self.model.imported_names(node) or self._guarded(node):
+            return
+        if defined_by_file(self.model, node, qualified):
             return
         message = self.MESSAGE.format(name=name)
         fix = None

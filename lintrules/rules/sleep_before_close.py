@@ -28,7 +28,7 @@ class SleepBeforeClose(Rule):
 
     ## What it does
     Finds ``time.sleep(...)`` immediately followed, in the same block, by
-    ``X.close()`` where ``X`` is a socket (the same inference as NC101: what
+    ``X.close()`` (alone, or as the whole body of a ``try``) where ``X`` is a socket (the same inference as NC101: what
     made it, its annotation, what the callers pass, how it is used), or is
     used like one in the same function (``sendall``, ``recv_into``,
     ``recvfrom``, ``sendto``, ``sendfile``, ``makefile`` or ``getpeername``
@@ -75,8 +75,8 @@ class SleepBeforeClose(Rule):
     ``netcompat.graceful_close(X)`` (adding ``import netcompat``), which waits
     for the peer (up to its timeout) instead of a fixed delay, and drops the
     sleep line and the comments above it, which usually explain the hack.
-    No fix when the two calls share a line, or when a local name shadows
-    ``netcompat``.
+    No fix when the two calls share a line, when the close stands in a
+    ``try``, or when a local name shadows ``netcompat``.
 
     ## Known problems
     The receiver's type is inferred, not proven (see NC101).  A sleep that
@@ -195,7 +195,12 @@ class SleepBeforeClose(Rule):
         position = next(index for index, statement in enumerate(block) if statement is node)
         if position + 1 == len(block):
             return
-        receiver = _close_receiver(block[position + 1])
+        closing = block[position + 1]
+        receiver = _close_receiver(closing)
+        body: list[ast.stmt] = getattr(closing, "body", [])
+        wrapped = receiver is None and isinstance(closing, _TRY) and len(body) == 1
+        if wrapped:  # ``try: s.close()`` / ``except OSError: pass``: the same close
+            receiver = _close_receiver(body[0])
         if receiver is None:
             return
         # The close on the sleep's line (``t.sleep(1); s.close()``) or alone on the next one.
@@ -210,7 +215,11 @@ class SleepBeforeClose(Rule):
         used = (id(_owner(self.model, sleep)), source_of(self.model, receiver)) in self._uses()
         if not (used or kind is not None):
             return
-        fix = None if same_line else self._fix(receiver, owner, path, _line_of(block, position))
+        fix = (
+            None
+            if same_line or wrapped
+            else self._fix(receiver, owner, path, _line_of(block, position))
+        )
         text = self._sockets.describe(receiver)
         self.report(sleep, self.MESSAGE.format(receiver=text), fix=fix)
 
@@ -260,6 +269,7 @@ class SleepBeforeClose(Rule):
 
 
 _MATCH_CASE: type[ast.AST] | None = getattr(ast, "match_case", None)
+_TRY: tuple[type[ast.AST], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 
 
 def _owner(model: Model, node: ast.AST) -> ast.AST | None:

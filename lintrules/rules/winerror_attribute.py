@@ -242,14 +242,17 @@ class WinerrorAttribute(Rule):
         model = self.model
         if windows_only_file(model) or named_for_windows(self.context.path):
             return
-        #: Where a function (None: outside any) first returns early on a platform test.
+        #: Where the ``if`` that first returns early on a platform test in a
+        #: function (None: outside any) ends.
         self._platform_exits: dict[ast.AST | None, Position] = {}
         #: Where ``hasattr(X, "winerror")`` is first asked, by function and ``X``.
         self._probes: dict[tuple[ast.AST | None, str], Position] = {}
 
         for statement in model.nodes(ast.If):
             if _exits(statement) and mentions_platform(statement.test):
-                self._platform_exits.setdefault(_function(model, statement), _start(statement))
+                # What follows the ``if`` is guarded, not its own test.
+                end = (statement.end_lineno or statement.lineno, statement.end_col_offset or 0)
+                self._platform_exits.setdefault(_function(model, statement), end)
         getattrs: list[tuple[ast.Call, ast.expr]] = []
         for call in model.nodes(ast.Call):
             func = call.func
