@@ -77,7 +77,9 @@ JUDGED_FILE = BENCH_DIR / "judged_findings.toml"
 DEFAULT_MIRRORS = Path("/work/.mirror")
 
 #: The codes a site can be labelled with (``"none"`` marks a negative).
-RULE_CODES = ("NC001", "NC002", "NC003", "NC004", "NC005", "NC006", "NC007", "NC101", "NC102")
+RULE_CODES = (
+    "NC001", "NC002", "NC003", "NC004", "NC005", "NC006", "NC007", "NC008", "NC101", "NC102",
+)  # fmt: skip
 NONE = "none"
 #: Where a labelled site lives: package code, an example or demo script, or tests.
 CONTEXTS = ("library", "example", "test")

@@ -132,11 +132,13 @@ def test_the_sites_cover_what_the_evaluation_promises() -> None:
     nc101_outside_tests = [
         e for e in positives if e["expected"] == "NC101" and e["context"] != "test"
     ]
-    assert len({e["repo"] for e in SITE_ENTRIES}) >= 8
-    assert len(positives) >= 60
-    assert len(negatives) >= 30
+    assert len({e["repo"] for e in SITE_ENTRIES}) >= 60
+    assert len(positives) >= 90
+    assert len(negatives) >= 90
     assert len(nc101_outside_tests) >= 25
-    assert {"NC001", "NC006", "NC007", "NC101"} <= {e["expected"] for e in positives}
+    every_default_rule = {f"NC00{n}" for n in range(1, 8)} | {"NC101", "NC102"}
+    assert every_default_rule <= {e["expected"] for e in positives}
+    assert every_default_rule <= {e.get("lookalike") for e in negatives}
 
 
 def test_the_script_reads_the_sites_as_written() -> None:
