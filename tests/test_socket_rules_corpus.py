@@ -123,7 +123,7 @@ def test_marker_parser() -> None:
 #: One NC101 finding (line 3) and one NC102 finding (line 4).
 BOTH = (
     "import socket, time\nsock = socket.create_connection(('h', 1))\n"
-    "data = sock.recv(10)\ntime.sleep(0.1)\nsock.close()\n"
+    "data = sock.recv(10)\nsock.sendall(data)\ntime.sleep(0.1)\nsock.close()\n"
 )
 TEST_PATHS = [
     "tests/test_client.py",
@@ -168,13 +168,13 @@ def _codes(path: str | None, **options: object) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("path", TEST_PATHS)
 def test_nc101_leaves_test_files_out_nc102_does_not(path: str) -> None:
-    assert _codes(path) == [(4, "NC102")]
-    assert _codes(path, **{TEST_FILES_OPTION: True}) == [(3, "NC101"), (4, "NC102")]
+    assert _codes(path) == [(5, "NC102")]
+    assert _codes(path, **{TEST_FILES_OPTION: True}) == [(3, "NC101"), (4, "NC101"), (5, "NC102")]
 
 
 @pytest.mark.parametrize("path", [*OTHER_PATHS, None])
 def test_other_files_are_checked(path: str | None) -> None:
-    assert _codes(path) == [(3, "NC101"), (4, "NC102")]
+    assert _codes(path) == [(3, "NC101"), (4, "NC101"), (5, "NC102")]
 
 
 def _project(tmp_path: Path, table: str = "") -> Path:
@@ -198,9 +198,10 @@ def test_the_command_line_gives_the_rule_each_path(
     result = run_cli("check", "--no-cache", "--select", "NC101,NC102", "--jobs", "1", ".")
     assert _found(result.out) == [
         "client.py:3 NC101",
-        "client.py:4 NC102",
-        "tests/conftest.py:4 NC102",
-        "tests/test_client.py:4 NC102",
+        "client.py:4 NC101",
+        "client.py:5 NC102",
+        "tests/conftest.py:5 NC102",
+        "tests/test_client.py:5 NC102",
     ]
 
 
@@ -211,8 +212,11 @@ def test_the_option_in_the_configuration_includes_test_files(
     result = run_cli("check", "--no-cache", "--select", "NC101", "--jobs", "1", ".")
     assert _found(result.out) == [
         "client.py:3 NC101",
+        "client.py:4 NC101",
         "tests/conftest.py:3 NC101",
+        "tests/conftest.py:4 NC101",
         "tests/test_client.py:3 NC101",
+        "tests/test_client.py:4 NC101",
     ]
 
 
@@ -223,7 +227,7 @@ def test_the_cache_answers_each_path_with_its_own_findings(
     monkeypatch.chdir(_project(tmp_path))
     first = run_cli("check", "--select", "NC101", "--jobs", "1", ".")
     again = run_cli("check", "--select", "NC101", "--jobs", "1", ".")
-    assert _found(first.out) == _found(again.out) == ["client.py:3 NC101"]
+    assert _found(first.out) == _found(again.out) == ["client.py:3 NC101", "client.py:4 NC101"]
 
 
 def test_stdin_is_linted_as_its_stdin_filename(
@@ -237,7 +241,7 @@ def test_stdin_is_linted_as_its_stdin_filename(
         return [line.split()[1] for line in result.out.splitlines() if ": NC" in line]
 
     assert check("tests/test_client.py") == []
-    assert check("client.py") == ["NC101"]
+    assert check("client.py") == ["NC101", "NC101"]
 
 
 def test_the_flake8_plugin_gives_the_rule_the_file_name(
@@ -253,7 +257,7 @@ def test_the_flake8_plugin_gives_the_rule_the_file_name(
         return sorted(message.split()[0] for _, _, message, _ in checker.run())
 
     assert codes("tests/test_client.py") == ["NC102"]
-    assert codes("client.py") == ["NC101", "NC102"]
+    assert codes("client.py") == ["NC101", "NC101", "NC102"]
 
 
 def test_the_codemod_gives_the_rule_the_file_name() -> None:

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from ..analysis.model import Model
 
 _SLEEP = frozenset({"time.sleep"})
+#: Calls that send: the hack sleeps so that what was just sent gets through.
+_SENDS = frozenset(
+    {"send", "sendall", "sendto", "sendfile", "sendmsg", "write", "writelines", "flush"}
+)
 _OWNERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
@@ -78,10 +82,16 @@ class SleepBeforeClose(Rule):
     No fix when the two calls share a line, when the close stands in a
     ``try``, or when a local name shadows ``netcompat``.
 
+    Only a sleep that comes after a send or a write in the same function
+    (or, for a socket the function is given, in its callers; for
+    ``self.sock``, a send on it in any method of the file) is the hack ("give the data time to get out"): a sleep after a connect or a
+    receive alone waits for something else (a test outlasting the server's
+    timeout) and is left alone.
+
     ## Known problems
     The receiver's type is inferred, not proven (see NC101).  A sleep that
-    does something else (rate limiting a loop that happens to close a socket
-    next) is reported too.  A datagram socket whose type the file does not
+    does something else after a send (rate limiting a loop that happens to
+    close a socket next) is reported too.  A datagram socket whose type the file does not
     show (a parameter used with ``sendto``) is reported like a stream
     socket.
     """
@@ -140,16 +150,18 @@ class SleepBeforeClose(Rule):
         ),
         Invalid(
             "import time, socket\nsock = socket.create_connection(('h', 1))\n"
-            "time.sleep(0.5)  # error\nsock.close()\n",
+            "sock.sendall(b'bye')\ntime.sleep(0.5)  # error\nsock.close()\n",
             None,
             id="no-safe-fix",
         ),
         Invalid(
             "from time import sleep\nimport socket\nimport netcompat\n"
             "class Server:\n    def __init__(self):\n        self.sock = socket.socket()\n"
+            "    def send(self, data):\n        self.sock.sendall(data)\n"
             "    def stop(self):\n        sleep(1)  # error\n        self.sock.close()\n",
             "from time import sleep\nimport socket\nimport netcompat\n"
             "class Server:\n    def __init__(self):\n        self.sock = socket.socket()\n"
+            "    def send(self, data):\n        self.sock.sendall(data)\n"
             "    def stop(self):\n        netcompat.graceful_close(self.sock)\n",
             unsafe=True,
             id="from-import-attribute",
@@ -166,7 +178,7 @@ class SleepBeforeClose(Rule):
             id="comments-and-blank-lines",
         ),
         Invalid(
-            "import time as t, socket\nconn = socket.socket()\n"
+            "import time as t, socket\nconn = socket.socket()\nconn.send(b'x')\n"
             "t.sleep(0.1); conn.close()  # error\n",
             None,
             unsafe=True,
@@ -174,7 +186,7 @@ class SleepBeforeClose(Rule):
         ),
         Invalid(
             "import time, socket\ndef f(netcompat: int, sock: socket.socket):\n"
-            "    time.sleep(netcompat)  # error\n    sock.close()\n",
+            "    sock.sendall(b'x')\n    time.sleep(netcompat)  # error\n    sock.close()\n",
             None,
             unsafe=True,
             id="shadowed-netcompat-no-fix",
@@ -186,6 +198,7 @@ class SleepBeforeClose(Rule):
         self._sockets = SocketInference.of(model, heuristic=bool(self.option(HEURISTIC_OPTION)))
         #: (owner, receiver source) for every call of a socket-only method.
         self._socket_uses: set[tuple[int, str]] | None = None
+        self._send_lines: tuple[dict[int, list[int]], set[str]] | None = None
 
     def visit_Expr(self, node: ast.Expr) -> None:
         sleep = node.value
@@ -212,9 +225,12 @@ class SleepBeforeClose(Rule):
         kind = self._sockets.kind(receiver)
         if kind in ("datagram", "raw", "pair"):
             return  # no peer to reset
-        used = (id(_owner(self.model, sleep)), source_of(self.model, receiver)) in self._uses()
+        owner_of_sleep = _owner(self.model, sleep)
+        used = (id(owner_of_sleep), source_of(self.model, receiver)) in self._uses()
         if not (used or kind is not None):
             return
+        if not self._sent_before(sleep, owner_of_sleep, receiver):
+            return  # nothing sent before it: the sleep waits for something else (a timeout)
         fix = (
             None
             if same_line or wrapped
@@ -222,6 +238,40 @@ class SleepBeforeClose(Rule):
         )
         text = self._sockets.describe(receiver)
         self.report(sleep, self.MESSAGE.format(receiver=text), fix=fix)
+
+    def _sent_before(self, sleep: ast.Call, owner: ast.AST | None, receiver: ast.expr) -> bool:
+        """Whether something was sent before the sleep: a send or write earlier in
+        its function; a socket the function is given (its callers sent); for a
+        ``self.sock`` closed in one method, a send on ``self.sock`` in any
+        method (``stop()`` closing what ``send()`` wrote to)."""
+        lines, receivers = self._sends()
+        if any(line < sleep.lineno for line in lines.get(id(owner), ())):
+            return True
+        if isinstance(receiver, ast.Name) and any(
+            binding.kind == "parameter" for binding in self.model.lookup(receiver)
+        ):
+            return True  # a closing helper given the socket: its callers sent
+        return (
+            isinstance(receiver, ast.Attribute)
+            and isinstance(receiver.value, ast.Name)
+            and receiver.value.id == "self"
+            and source_of(self.model, receiver) in receivers
+        )
+
+    def _sends(self) -> tuple[dict[int, list[int]], set[str]]:
+        """The lines of the sends and writes of each def or lambda (the module:
+        ``id(None)``), and the ``self.X`` receivers of sends anywhere."""
+        if self._send_lines is None:
+            found: dict[int, list[int]] = {}
+            receivers: set[str] = set()
+            for call in self.model.nodes(ast.Call):
+                func = call.func
+                if isinstance(func, ast.Attribute) and func.attr in _SENDS:
+                    found.setdefault(id(_owner(self.model, call)), []).append(call.lineno)
+                    if isinstance(func.value, ast.Attribute):
+                        receivers.add(source_of(self.model, func.value))
+            self._send_lines = (found, receivers)
+        return self._send_lines
 
     def _uses(self) -> set[tuple[int, str]]:
         if self._socket_uses is None:
