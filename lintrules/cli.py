@@ -26,7 +26,14 @@ from types import FrameType
 from typing import Any, TextIO
 
 from . import __version__
-from .config import Config, ConfigError, ConfigResolver, validate_selectors
+from .config import (
+    TARGET_VERSION,
+    TARGET_VERSIONS,
+    Config,
+    ConfigError,
+    ConfigResolver,
+    validate_selectors,
+)
 from .files import DEFAULT_EXCLUDES, discover, excluded_with_parents, write_atomically
 from .findings import ENGINE_CODES, Finding, FixLevel, decode_source
 from .noqa import UNUSED_NOQA, UNUSED_NOQA_DOC, NoqaIndex, add_noqa
@@ -224,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("stdlib", "netcompat"),
         help="write fixes with the standard library (default) or with netcompat.is_reset",
     )
+    check.add_argument(
+        "--target-version",
+        choices=TARGET_VERSIONS,
+        help="the oldest Python the code runs on (default: the configuration's "
+        "target-version, else requires-python of its pyproject.toml, else 3.9)",
+    )
     check.add_argument("--jobs", "-j", type=int, help="worker processes (default: one per core)")
     check.add_argument(
         "--stdin-filename",
@@ -265,6 +278,8 @@ def _overridden(config: Config, args: argparse.Namespace) -> Config:
         changes["extend_exclude"] = config.extend_exclude + tuple(args.extend_exclude)
     if args.fix_style is not None:
         changes["fix_style"] = args.fix_style
+    if args.target_version is not None:
+        changes["options"] = {**config.options, TARGET_VERSION: args.target_version}
     if not changes:
         return config
     fields = {name: getattr(config, name) for name in Config.__dataclass_fields__}

@@ -55,6 +55,10 @@ _KEYS = (
     "respect-gitignore",
 )
 FIX_STYLES: tuple[FixStyle, ...] = ("stdlib", "netcompat")
+#: The setting naming the oldest Python the linted project runs on (NC007 reads it).
+TARGET_VERSION = "target-version"
+#: Its values, as ruff spells them.
+TARGET_VERSIONS = ("py39", "py310", "py311", "py312", "py313", "py314")
 
 
 class ConfigError(ValueError):
@@ -299,6 +303,14 @@ def load_config(path: Path | None, *, root: Path) -> Config:
     top level, as ``ruff.toml`` does.
     """
     if path is None:
+        # No configuration file: the project's own pyproject.toml may still say
+        # which Pythons it runs on (read only if there is one: no TOML parser otherwise).
+        pyproject = root / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                return _with_inferred_target(Config(root=root), _load_toml(pyproject))
+            except ConfigError:
+                pass  # not ours to report: the defaults hold
         return Config(root=root)
     document = _load_toml(path)
     if path.name != "pyproject.toml":
@@ -329,7 +341,47 @@ def load_config(path: Path | None, *, root: Path) -> Config:
     table: Any = tool.get("netcompat-lint", {})
     if not isinstance(table, dict):
         raise ConfigError(f"[{SECTION}] in {path} must be a table")
-    return config_from_table(table, root=root, source=path)
+    config = config_from_table(table, root=root, source=path)
+    return _with_inferred_target(config, document)
+
+
+def _with_inferred_target(config: Config, pyproject: Mapping[str, Any]) -> Config:
+    """``config`` with ``target-version`` taken from ``requires-python`` when it sets none."""
+    if TARGET_VERSION in config.options:
+        return config
+    project = pyproject.get("project")
+    requires = project.get("requires-python") if isinstance(project, dict) else None
+    target = target_from_requires_python(requires) if isinstance(requires, str) else ""
+    if not target:
+        return config
+    fields = {name: getattr(config, name) for name in Config.__dataclass_fields__}
+    fields["options"] = {**config.options, TARGET_VERSION: target}
+    return Config(**fields)
+
+
+def target_from_requires_python(requires: str) -> str:
+    """The ``target-version`` a ``requires-python`` specifier means: its lower
+    bound (``">=3.11"``, ``"~=3.10"``, ``">=3.9, <4"``: the highest of the
+    lower bounds of its clauses), or ``""`` when it has none or allows a
+    Python older than the oldest target (then every supported version counts).
+
+    >>> target_from_requires_python(">=3.11"), target_from_requires_python(">=2.7, !=3.0.*")
+    ('py311', '')
+    """
+    import re
+
+    bounds = [
+        (int(major), int(minor))
+        for major, minor in re.findall(r"(?:>=|~=|==|>)\s*(\d+)\.(\d+)", requires)
+    ]
+    if not bounds:
+        return ""
+    major, minor = max(bounds)
+    oldest = int(TARGET_VERSIONS[0][3:])
+    newest = int(TARGET_VERSIONS[-1][3:])
+    if major != 3 or minor <= oldest:
+        return "" if (major, minor) <= (3, oldest) else TARGET_VERSIONS[-1]
+    return f"py3{min(minor, newest)}"
 
 
 def config_from_table(
@@ -370,6 +422,10 @@ def config_from_table(
             if type(value) is not type(default):
                 raise ConfigError(
                     f"{where} {key} must be a {type(default).__name__}, got {value!r}"
+                )
+            if key == TARGET_VERSION and value not in TARGET_VERSIONS:
+                raise ConfigError(
+                    f"{where} {key} must be one of {', '.join(TARGET_VERSIONS)}, got {value!r}"
                 )
             options[key] = value
         else:

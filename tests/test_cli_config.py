@@ -166,3 +166,81 @@ def test_a_lookalike_next_to_our_own_file_is_an_error(
     result = run_cli("check")
     assert result.code == 2
     assert "did you mean [tool.netcompat-lint]?" in result.err
+
+
+# --- target-version: the oldest Python the project runs on (NC007 reads it) ---
+
+#: Dead from Python 3.11 on, where asyncio.TimeoutError is TimeoutError, an OSError.
+ASYNCIO_TIMEOUT_AFTER_OSERROR = (
+    "import asyncio\n\n\nasync def f(conn):\n    try:\n        await conn.read()\n"
+    "    except OSError:\n        pass\n    except asyncio.TimeoutError:\n        pass\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("requires", "target"),
+    [
+        (">=3.11", "py311"),
+        (">= 3.12, <4", "py312"),
+        ("~=3.10", "py310"),
+        (">=3.9", ""),
+        (">=3.8", ""),
+        (">=2.7, !=3.0.*, !=3.1.*", ""),
+        (">3.10", "py310"),
+        ("==3.13.*", "py313"),
+        (">=3.20", "py314"),
+        ("<4", ""),
+    ],
+)
+def test_requires_python_gives_the_target(requires: str, target: str) -> None:
+    from lintrules.config import target_from_requires_python
+
+    assert target_from_requires_python(requires) == target
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "args", "expected"),
+    [
+        ('[project]\nname = "p"\n', (), []),
+        ('[project]\nname = "p"\nrequires-python = ">=3.11"\n', (), ["a.py NC007"]),
+        (
+            '[project]\nname = "p"\nrequires-python = ">=3.11"\n[tool.netcompat-lint]\n'
+            'target-version = "py39"\n',
+            (),
+            [],
+        ),
+        ('[project]\nname = "p"\nrequires-python = ">=3.11"\n', ("--target-version", "py39"), []),
+        ('[project]\nname = "p"\n', ("--target-version", "py311"), ["a.py NC007"]),
+        (
+            '[project]\nname = "p"\nrequires-python = ">=3.11"\n'
+            '[tool.netcompat-lint]\nselect = ["NC007"]\n',
+            (),
+            ["a.py NC007"],
+        ),
+    ],
+    ids=["no-bound", "inferred", "setting-wins", "flag-wins", "flag", "inferred-with-table"],
+)
+def test_target_version_from_setting_flag_or_requires_python(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pyproject: str,
+    args: tuple[str, ...],
+    expected: list[str],
+) -> None:
+    write(tmp_path / "pyproject.toml", pyproject)
+    write(tmp_path / "a.py", ASYNCIO_TIMEOUT_AFTER_OSERROR)
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "--no-cache", "--select", "NC007", *args, "a.py")
+    assert result.code == (1 if expected else 0), result.err
+    assert found(result.out) == expected
+
+
+def test_an_unknown_target_version_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.netcompat-lint]\ntarget-version = "3.11"\n')
+    write(tmp_path / "a.py", ASYNCIO_TIMEOUT_AFTER_OSERROR)
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "a.py")
+    assert result.code == 2
+    assert "target-version must be one of py39, py310" in result.err

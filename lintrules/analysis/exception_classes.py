@@ -44,12 +44,30 @@ __all__ = [
     "is_os_error",
     "key",
     "short",
+    "versions_from",
 ]
 
 Version = tuple[int, int]
 
 #: The Python versions the linted code may run on; answers hold on all of them.
 SUPPORTED_VERSIONS: tuple[Version, ...] = ((3, 9), (3, 10), (3, 11), (3, 12), (3, 13))
+
+
+def versions_from(target: str) -> tuple[Version, ...]:
+    """The supported versions from ``target`` (``"py311"``, a value of the
+    ``target-version`` setting: the oldest Python the project runs on) on;
+    all of them for ``""``.
+
+    A target newer than the newest version the table knows keeps that one,
+    whose classes are the newest known.
+
+    >>> versions_from("py311")
+    ((3, 11), (3, 12), (3, 13))
+    """
+    if not target:
+        return SUPPORTED_VERSIONS
+    oldest = (3, int(target[3:]))
+    return tuple(v for v in SUPPORTED_VERSIONS if v >= oldest) or SUPPORTED_VERSIONS[-1:]
 
 
 class ExceptionClass(NamedTuple):
@@ -277,14 +295,12 @@ def catches(outer: str, inner: str, *, versions: Iterable[Version] = SUPPORTED_V
     outer_key, inner_key = key(outer), key(inner)
     if outer_key is None or inner_key is None:
         return False
-    if versions is SUPPORTED_VERSIONS:
-        return _catches_everywhere(outer_key, inner_key)
-    return _catches_on(outer_key, inner_key, versions)
+    return _catches_cached(outer_key, inner_key, tuple(versions))
 
 
 @cache
-def _catches_everywhere(outer_key: str, inner_key: str) -> bool:
-    return _catches_on(outer_key, inner_key, SUPPORTED_VERSIONS)
+def _catches_cached(outer_key: str, inner_key: str, versions: tuple[Version, ...]) -> bool:
+    return _catches_on(outer_key, inner_key, versions)
 
 
 def _catches_on(outer_key: str, inner_key: str, versions: Iterable[Version]) -> bool:

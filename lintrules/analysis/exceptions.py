@@ -148,9 +148,12 @@ _TRY_STAR: type[ast.AST] | None = getattr(ast, "TryStar", None)
 
 
 def shadowing(
-    earlier: list[list[Resolved]], later: list[Resolved]
+    earlier: list[list[Resolved]],
+    later: list[Resolved],
+    versions: tuple[Version, ...] = SUPPORTED_VERSIONS,
 ) -> list[tuple[int, str, str]] | None:
-    """For each type of ``later``, the first earlier clause catching it; None if one escapes."""
+    """For each type of ``later``, the first earlier clause catching it on
+    every one of ``versions``; None if one escapes."""
     found: list[tuple[int, str, str]] = []
     for inner in later:
         if inner is None:
@@ -160,7 +163,7 @@ def shadowing(
                 (i, outer, inner)
                 for i, clause in enumerate(earlier)
                 for outer in clause
-                if outer is not None and catches(outer, inner)
+                if outer is not None and catches(outer, inner, versions=versions)
             ),
             None,
         )

@@ -189,7 +189,7 @@ RULES: tuple[RuleInfo, ...] = (
         CODE="NC007",
         NAME="unreachable-except",
         DEFAULT_ENABLED=True,
-        OPTIONS={},
+        OPTIONS={"target-version": ""},
         REQUIRES_TEXT=("except",),
     ),
     RuleInfo(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from ..analysis.exception_classes import versions_from
 from ..analysis.exceptions import (
     SUPPORTED_VERSIONS,
     Resolved,
@@ -62,6 +63,10 @@ except socket.error as e:
 except Exception as e:
     print(f"An unexpected error occurred: {e}")
 """
+
+
+#: The setting that names the oldest Python the project runs on (see ``config``).
+TARGET_VERSION_OPTION = "target-version"
 
 
 def _try(handlers: str, head: str = "") -> str:
@@ -127,7 +132,14 @@ class UnreachableExcept(Rule):
     any other class, a variable or a starred tuple is never reported nor
     counted as shadowing.  A clause is reported only if it is dead on every
     supported Python (3.9 to 3.13): ``except TimeoutError`` before ``except
-    socket.timeout`` is dead only from 3.10 on, so it is not reported.  Nor
+    socket.timeout`` is dead only from 3.10 on, so it is not reported,
+    unless the project says it runs on 3.10 or newer only: the
+    ``target-version`` setting (``"py310"``, as ruff spells it; also
+    ``--target-version``), or else the lower bound of ``requires-python``
+    in the ``pyproject.toml`` that holds the configuration (or, with none,
+    the project's own at the working directory).  So
+    ``except OSError`` before ``except asyncio.TimeoutError`` is reported
+    for ``requires-python = ">=3.11"``, where that is ``TimeoutError``.  Nor
     is a clause that a comment marks as the Python 2 branch (``except
     select.error:  # Python 2``, or ``# this is for Python 2.x`` before its
     first statement): dead on Python 3, it runs on the Python 2 that such a
@@ -140,6 +152,7 @@ class UnreachableExcept(Rule):
     FIX_TITLE = "Move `{clause}` before `{outer}`"
     FIX_SAFETY = "unsafe"
     REQUIRES_TEXT = ("except",)
+    OPTIONS = {TARGET_VERSION_OPTION: ""}
 
     VALID = [
         Valid(
@@ -236,8 +249,9 @@ class UnreachableExcept(Rule):
         if len(handlers) < 2:
             return
         types = [handler_types(self.model, handler) for handler in handlers]
+        versions = versions_from(str(self.option(TARGET_VERSION_OPTION)))
         for index in range(1, len(handlers)):
-            shadows = shadowing(types[:index], types[index])
+            shadows = shadowing(types[:index], types[index], versions)
             if shadows is not None and not self._python2_branch(handlers[index]):
                 self._report(node, handlers, index, shadows, types)
 
