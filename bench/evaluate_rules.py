@@ -42,7 +42,11 @@ temporary folder, deleted afterwards; a given folder is kept and reused) at
 their paths in the repository, under ``<owner>+<name>@<commit>/``, so relative
 paths and test-file detection see what they would in the project.  An empty
 ``netcompat-lint.toml`` at the top of that folder keeps any configuration above
-it out.  The linter is ``python -m lintrules`` with ``PYTHONPATH=--source``
+it out.  Each tree gets a ``pyproject.toml`` with the ``requires-python`` the
+project declared at that commit (its ``pyproject.toml``, else ``python_requires``
+of ``setup.cfg`` or ``setup.py``, else ``>=2.7`` for a Python 2 classifier) and
+an empty ``[tool.netcompat-lint]``, so the linter infers ``target-version`` as
+it would for the project itself.  The linter is ``python -m lintrules`` with ``PYTHONPATH=--source``
 (default: this checkout), run with ``--no-cache --output-format json``; codes
 that are not enabled by default are added with ``--extend-select``.  A finding
 matches a label when the path and code agree and its lines overlap the label's
@@ -55,6 +59,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -266,10 +271,11 @@ def materialise(mirrors: Path, repo: str, commit: str, work: Path) -> Path:
     large non-Python files are missing still gives every ``*.py`` file.
     """
     root = work / tree_name(repo, commit)
+    git = git_dir(mirrors, repo)
+    _declare_pythons(git, commit, root)
     marker = root / ".extracted"
     if marker.exists():
         return root
-    git = git_dir(mirrors, repo)
     listing = subprocess.run(
         ["git", f"--git-dir={git}", "ls-tree", "-r", "-z", commit],
         capture_output=True,
@@ -305,6 +311,59 @@ def materialise(mirrors: Path, repo: str, commit: str, work: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     marker.write_text(commit + "\n", encoding="utf-8")
     return root
+
+
+#: ``python_requires`` in a ``setup.py`` or ``setup.cfg``, as text.
+_PYTHON_REQUIRES = re.compile(r"""python_requires\s*=\s*["']?([^"'\n,)]+(?:,[^"'\n)]+)*)""")
+
+
+_PYTHON_2_CLASSIFIER = re.compile(r"Programming Language :: Python :: 2(?:\.\d+)?\b")
+
+
+def declared_pythons(git: Path, commit: str) -> str | None:
+    """The ``requires-python`` the project declared at ``commit`` (its
+    ``pyproject.toml``, else ``python_requires`` of ``setup.cfg`` or
+    ``setup.py``, else ``>=2.7`` for a Python 2 classifier there), or None."""
+
+    def show(name: str) -> str | None:
+        done = subprocess.run(
+            ["git", f"--git-dir={git}", "show", f"{commit}:{name}"], capture_output=True
+        )
+        return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+    text = show("pyproject.toml")
+    if text is not None:
+        try:
+            project = tomllib.loads(text).get("project", {})
+        except tomllib.TOMLDecodeError:
+            project = {}
+        requires = project.get("requires-python") if isinstance(project, dict) else None
+        if isinstance(requires, str):
+            return requires
+    texts = [text for text in (show("setup.cfg"), show("setup.py")) if text is not None]
+    for text in texts:
+        found = _PYTHON_REQUIRES.search(text)
+        if found is not None:
+            return found.group(1).strip()
+    if any(_PYTHON_2_CLASSIFIER.search(text) for text in texts):
+        return ">=2.7"  # no python_requires yet, but a classifier says it runs on Python 2
+    return None
+
+
+def _declare_pythons(git: Path, commit: str, root: Path) -> None:
+    """Give the tree what a user of the project would configure: a
+    ``pyproject.toml`` with the Pythons it declared at that commit and an
+    empty ``[tool.netcompat-lint]`` (so that the linter reads it, and infers
+    ``target-version`` from it as it would from the project's own)."""
+    requires = declared_pythons(git, commit)
+    if requires is None:
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(
+        "# Written by bench/evaluate_rules.py: the Pythons the project declared at this commit.\n"
+        f"[project]\nrequires-python = {json.dumps(requires)}\n\n[tool.netcompat-lint]\n",
+        encoding="utf-8",
+    )
 
 
 def _linter_env(source: Path) -> dict[str, str]:

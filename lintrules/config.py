@@ -363,7 +363,8 @@ def target_from_requires_python(requires: str) -> str:
     """The ``target-version`` a ``requires-python`` specifier means: its lower
     bound (``">=3.11"``, ``"~=3.10"``, ``">=3.9, <4"``: the highest of the
     lower bounds of its clauses), or ``""`` when it has none or allows a
-    Python older than the oldest target (then every supported version counts).
+    Python older than 3.9 (then every supported version counts: a clause
+    dead on Python 3 is dead for a project that also runs on Python 2).
 
     >>> target_from_requires_python(">=3.11"), target_from_requires_python(">=2.7, !=3.0.*")
     ('py311', '')

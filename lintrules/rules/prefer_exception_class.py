@@ -124,7 +124,10 @@ class PreferExceptionClass(Rule):
 
     ## Known problems
     An errno test mixing names with and without a class (``ECONNRESET`` and
-    ``ENETRESET``) is not reported.
+    ``ENETRESET``) is not reported, nor one inside a clause that already
+    catches only that class (``except TimeoutError as e: if e.errno ==
+    errno.ETIMEDOUT``): there the errno tells an OS-level timeout from a
+    socket timeout, whose ``errno`` is None.
     """
 
     CODE = "NC008"
@@ -299,10 +302,15 @@ class PreferExceptionClass(Rule):
                 return None
             if exception not in classes:
                 classes.append(exception)
+        caught = handler_types(self.model, read.handler) if read.handler is not None else []
+        if caught and all(t is not None and any(catches(c, t) for c in classes) for t in caught):
+            # ``except TimeoutError as e: if e.errno == ETIMEDOUT``: the clause
+            # already says the class; the errno tells its members apart.
+            return None
         fixable = (
             isinstance(read.exception, ast.Name)
             and read.handler is not None
-            and all(_std_catch(t) for t in handler_types(self.model, read.handler))
+            and all(_std_catch(t) for t in caught)
         )
         return _Test(node, read.exception, names, tuple(classes), negated, fixable)
 

@@ -139,7 +139,10 @@ class UnreachableExcept(Rule):
     in the ``pyproject.toml`` that holds the configuration (or, with none,
     the project's own at the working directory).  So
     ``except OSError`` before ``except asyncio.TimeoutError`` is reported
-    for ``requires-python = ">=3.11"``, where that is ``TimeoutError``.  Nor
+    for ``requires-python = ">=3.11"``, where that is ``TimeoutError``.  A
+    project that also runs on Python 2 is told about clauses dead on Python
+    3 (``except IOError`` after ``except socket.error``): the handling they
+    hold never happens there, which maintainers fix.  Nor
     is a clause that a comment marks as the Python 2 branch (``except
     select.error:  # Python 2``, or ``# this is for Python 2.x`` before its
     first statement): dead on Python 3, it runs on the Python 2 that such a
