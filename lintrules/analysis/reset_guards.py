@@ -761,6 +761,8 @@ class ResetGuards:
         (``_recv()`` in a ``recv()`` that catches ``socket.timeout`` is not)."""
         if not is_io_primitive_name(function.name):
             return False
+        if self._makes_socket(function):
+            return False  # a whole exchange on a socket of its own, not a read of a stream
         outer = next(
             (a for a in self._model.ancestors(function) if isinstance(a, _FUNCTIONS)), None
         )
@@ -781,6 +783,16 @@ class ResetGuards:
         if any(self._escapes(use) for use in uses):
             return False  # passed on or stored: runs who knows where, for whom
         return not any(self._handles_failure(node) for node in _own_statements(function))
+
+    def _makes_socket(self, function: Function) -> bool:
+        """Whether the function makes the socket it talks on (``socket.socket()``,
+        ``create_connection()``...): ``send_tcp(data, host, port)`` that
+        connects, sends and reads is an exchange of its own, whatever its name."""
+        inference = SocketInference.of(self._model)
+        return any(
+            isinstance(node, ast.Call) and inference.makes_socket(node)
+            for node in _own_statements(function)
+        )
 
     def _handles_failure(self, node: ast.AST) -> bool:
         """An ``except`` clause for one of the stream's other failures, or an

@@ -751,6 +751,11 @@ class SocketInference:
         verdict = self._verdict(expr, 0)
         return verdict if verdict in KINDS else None  # type: ignore[return-value]
 
+    def makes_socket(self, call: ast.Call) -> bool:
+        """Whether ``call`` is a socket factory (``socket.socket()``,
+        ``create_connection()``, their gevent and eventlet twins)."""
+        return bool(self._callee_names(call.func) & _SOCKET_FACTORIES)
+
     def is_socket(self, expr: ast.expr) -> bool:
         """Whether ``expr`` is known to be a socket."""
         return self.kind(expr) is not None

@@ -127,7 +127,8 @@ class UnguardedSocketIo(Rule):
     method named like one (``read``, ``readline``, ``recv``, ``sendall``,
     ``flush``, ``read_frame``, ``write_chunk``, ``_safe_read``,
     ``socketRecv``; not an event callback such as ``handle_read``,
-    ``on_write`` or ``doRead``) is a primitive its
+    ``on_write`` or ``doRead``, nor one that makes the socket it talks on,
+    ``send_tcp(data, host, port)``: that is a whole exchange) is a primitive its
     callers use as they would use the socket, and the finding belongs where
     they call it, unless it shows that it handles the peer going away
     itself and missed the reset: the file hands it on (``Thread(target=
@@ -298,7 +299,9 @@ class UnguardedSocketIo(Rule):
     (``fetch``, ``pump``) is checked like any function, and one named like
     a read whose callers are all unprepared is not reported, nor are those
     callers (the rule does not follow calls of the file's own functions
-    down to the socket).  The other way
+    down to the socket).  A handler that catches a reset only to log it and
+    raise it again (``except OSError: log(...); raise``) counts as a guard:
+    the code has chosen to hand the error on.  The other way
     round, a method whose calls in this file are all guarded is taken as
     guarded even when it is also a public API that other modules call
     unguarded (a ``send()`` the class's own ``close()`` calls under a
