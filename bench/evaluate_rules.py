@@ -86,6 +86,8 @@ RULE_CODES = (
     "NC001", "NC002", "NC003", "NC004", "NC005", "NC006", "NC007", "NC008", "NC101", "NC102",
 )  # fmt: skip
 NONE = "none"
+#: The errno-shaped rules, whose recall issue 10 measures together.
+ERRNO_RULES = ("NC001", "NC002", "NC003", "NC004", "NC005", "NC006", "NC007")
 #: Where a labelled site lives: package code, an example or demo script, or tests.
 CONTEXTS = ("library", "example", "test")
 VERDICTS = ("act", "false", "noise")
@@ -514,9 +516,18 @@ def print_sites_report(result: Mapping[str, Any], source: Path) -> None:
         f"{'all':6} {total['positives']:>4} {found:>5} {_ratio(found, total['positives']):>7}"
         f" {total['negatives']:>4} {false:>5} {_ratio(found, found + false):>9}"
     )
+    errno_rules: Counter[str] = Counter()
+    for rule in ERRNO_RULES:
+        errno_rules.update(result["rules"].get(rule, {}))
+    print(
+        f"\n{ERRNO_RULES[0]}-{ERRNO_RULES[-1]} together: {errno_rules['found']} of"
+        f" {errno_rules['positives']} found"
+        f" ({_ratio(errno_rules['found'], errno_rules['positives']).strip()}),"
+        f" {errno_rules['false']} findings on {errno_rules['negatives']} negatives"
+    )
     nc101 = result["rules"].get("NC101", {})
     print(
-        f"\nNC101 outside test code: {nc101.get('found_outside_tests', 0)} of"
+        f"NC101 outside test code: {nc101.get('found_outside_tests', 0)} of"
         f" {nc101.get('positives_outside_tests', 0)} found"
         f" ({_ratio(nc101.get('found_outside_tests', 0), nc101.get('positives_outside_tests', 0)).strip()})"
     )

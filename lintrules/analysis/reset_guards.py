@@ -285,6 +285,29 @@ def _only_tested(model: Model, use: ast.expr) -> bool:
     return isinstance(parent, (ast.If, ast.While, ast.Assert, ast.IfExp)) and parent.test is node
 
 
+def _calls_base(model: Model, call: ast.Call, name: str) -> bool:
+    """Whether ``call``, in a method called ``name``, calls a base's method of
+    that name: ``super().name(...)`` or ``Base.name(self, ...)`` (not
+    ``other.name(...)``, which delegates to another object)."""
+    if not _in_method_named(model, call, name) or not isinstance(call.func, ast.Attribute):
+        return False
+    receiver = call.func.value
+    if (
+        isinstance(receiver, ast.Call)
+        and isinstance(receiver.func, ast.Name)
+        and receiver.func.id == "super"
+    ):
+        return True
+    function = next(a for a in model.ancestors(call) if isinstance(a, _FUNCTIONS))
+    first = _first_parameter(function)
+    return (
+        first is not None
+        and bool(call.args)
+        and isinstance(call.args[0], ast.Name)
+        and call.args[0].id == first.arg
+    )
+
+
 def _in_method_named(model: Model, node: ast.AST, name: str) -> bool:
     """Whether ``node`` is in the body of a method called ``name`` (its
     innermost function, defined in a class body)."""
@@ -686,7 +709,7 @@ class ResetGuards:
         for use in uses:
             call = self._model.parent(use)
             if _only_tested(self._model, use) or (
-                isinstance(call, ast.Call) and _in_method_named(self._model, call, name)
+                isinstance(call, ast.Call) and _calls_base(self._model, call, name)
             ):
                 continue  # a setting; itself, or an override calling its base: neither way
             if not (
@@ -938,6 +961,8 @@ class ResetGuards:
                 return False  # passed on, returned or stored: runs who knows where
             if any(parent is function for parent in model.ancestors(call)):
                 continue  # a recursive call: guarded if the other calls are
+            if method and _calls_base(model, call, function.name):
+                continue  # an override calling its base (``super().send()``): neither way
             if not self._guarded(call, active):
                 return False
             checked += 1
@@ -950,9 +975,11 @@ class ResetGuards:
         it), whose every ``X.name`` in the package's other modules (test files
         aside) is a call at a guarded place of that module:
         ``helper.prepare(sock)`` in a ``connect()`` that catches ``OSError``
-        around it.  A call in a method of the same name (``Base.name(self)``,
-        ``super().name()`` in an override) is the override's, whose callers
-        are those same uses: it counts neither way.  No when a module uses the name
+        around it.  An override's call of its base (``Base.name(self)``,
+        ``super().name()`` in a method of the same name) is the override's,
+        whose callers are those same uses: it counts neither way; a call on
+        another object there (``resolver.name()``, delegation) is a use like
+        any other.  No when a module uses the name
         some other way (a bare ``name``, a string ``"name"`` for ``getattr``),
         when no module calls it, and when the file is not in a package or the
         name is in too many files to look at (see
@@ -978,7 +1005,7 @@ class ResetGuards:
                 call = other.parent(use)
                 if not isinstance(call, ast.Call) or call.func is not use:
                     return False  # passed on, returned or stored: runs who knows where
-                if _in_method_named(other, call, name):
+                if _calls_base(other, call, name):
                     continue  # an override calling its base, or itself: called with the rest
                 if not guards._guarded(call, active):
                     return False

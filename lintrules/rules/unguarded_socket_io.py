@@ -97,7 +97,9 @@ class UnguardedSocketIo(Rule):
     ``connect()`` calls under ``except OSError``).  A bare ``name`` or a
     string ``"name"`` in one of those files (a function of the same name,
     ``getattr``), more than 16 files that mention it, or no call at all,
-    and the method is not taken as guarded.  A use that only tests the name
+    and the method is not taken as guarded.  An override's call of its
+    base (``super().name()``, ``Base.name(self)``) is no use of the method
+    in either file: it runs under the override's own callers.  A use that only tests the name
     (``if self.config.serve_file and ...``: a setting of the same name, most
     likely) neither runs nor passes it on.  A request handler's method that
     its framework calls (``setup``, ``handle``, ``finish``; http.server's
