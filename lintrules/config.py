@@ -11,6 +11,7 @@ neither the rules nor libcst.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import functools
 import sys
@@ -354,9 +355,7 @@ def _with_inferred_target(config: Config, pyproject: Mapping[str, Any]) -> Confi
     target = target_from_requires_python(requires) if isinstance(requires, str) else ""
     if not target:
         return config
-    fields = {name: getattr(config, name) for name in Config.__dataclass_fields__}
-    fields["options"] = {**config.options, TARGET_VERSION: target}
-    return Config(**fields)
+    return dataclasses.replace(config, options={**config.options, TARGET_VERSION: target})
 
 
 def target_from_requires_python(requires: str) -> str:

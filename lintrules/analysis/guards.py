@@ -142,23 +142,11 @@ def _safe_when(test: ast.AST, value: bool, model: Model | None, depth: int) -> b
     if probe is not None:
         return probe == value
     if model is not None and isinstance(test, ast.Name) and depth < _MAX_FLAG_DEPTH:
-        assigned = _assigned_once(model, test)
+        assigned = model.assigned_value(test)
         if assigned is not None:
             # ``flag = flag or ...`` names itself: followed a few times only.
             return _safe_when(assigned, value, model, depth + 1)
     return only_on_windows(test, value)
-
-
-def _assigned_once(model: Model, name: ast.Name) -> ast.expr | None:
-    """The value of ``name`` when one plain ``name = value`` binds it where it is read."""
-    bindings = model.value_bindings(name)
-    if len(bindings) != 1 or bindings[0].kind != "assign":
-        return None
-    target = bindings[0].node
-    statement = model.parent(target)
-    if isinstance(statement, ast.Assign) and statement.targets == [target]:
-        return statement.value
-    return None
 
 
 def _mentions(model: Model, test: ast.AST) -> bool:
@@ -167,7 +155,7 @@ def _mentions(model: Model, test: ast.AST) -> bool:
         return True
     for node in ast.walk(test):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            assigned = _assigned_once(model, node)
+            assigned = model.assigned_value(node)
             if assigned is not None and mentions_platform(assigned):
                 return True
     return False
@@ -521,7 +509,7 @@ def _only_on_windows(test: ast.AST, value: bool, model: Model | None, depth: int
     if value and _windows_flag(test, model):
         return True
     if model is not None and isinstance(test, ast.Name) and depth < _MAX_FLAG_DEPTH:
-        assigned = _assigned_once(model, test)
+        assigned = model.assigned_value(test)
         if assigned is not None:
             return _only_on_windows(assigned, value, model, depth + 1)
     if not value:
@@ -776,7 +764,7 @@ def _value_of(model: Model, expr: ast.expr) -> ast.expr:
     makes ``@skip_unless_windows`` read as the call.
     """
     if isinstance(expr, ast.Name):
-        assigned = _assigned_once(model, expr)
+        assigned = model.assigned_value(expr)
         if assigned is not None:
             return assigned
     return expr

@@ -538,10 +538,9 @@ class ResetGuards:
             owner = inference._instance_class(func.value)
             if owner is None:
                 return False
-            for classdef in (owner, *inference._class_info(owner).local_bases):
-                method = inference._class_methods(classdef).get(func.attr)
-                if method is not None:
-                    return self._guarding_manager(method)
+            method = inference._method_named(owner, func.attr)
+            if method is not None:
+                return self._guarding_manager(method)
             key: tuple[object, ...] = ("a", id(owner), func.attr)
             found = inference._attribute_bindings(owner, func.attr)
         elif isinstance(func, ast.Name):
@@ -717,15 +716,7 @@ class ResetGuards:
             ):
                 return False
         while dispatcher is not None:
-            override = next(
-                (
-                    method
-                    for classdef in (owner, *inference._class_info(owner).local_bases)
-                    for method in _statements(classdef.body)
-                    if isinstance(method, _FUNCTIONS) and method.name == dispatcher
-                ),
-                None,
-            )
+            override = inference._method_named(owner, dispatcher)
             if override is not None:
                 calls = [
                     node

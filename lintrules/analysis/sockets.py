@@ -1043,10 +1043,12 @@ class SocketInference:
         if not isinstance(func, ast.Attribute):
             return None
         owner = self._instance_class(func.value)
-        if owner is None:
-            return None
+        return None if owner is None else self._method_named(owner, func.attr)
+
+    def _method_named(self, owner: ast.ClassDef, name: str) -> Function | None:
+        """The method ``name`` of class ``owner``, or of the nearest base of it in this file."""
         for classdef in (owner, *self._class_info(owner).local_bases):
-            method = self._class_methods(classdef).get(func.attr)
+            method = self._class_methods(classdef).get(name)
             if method is not None:
                 return method
         return None
